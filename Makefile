@@ -1,0 +1,40 @@
+# bptt-notebooks: `make lab` to learn, `make test` to check everything.
+# Both create .venv on first use; they need only python3 (>= 3.10) and make.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# JupyterLab refuses to run as root without --allow-root (CI and these machines are root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
+
+.PHONY: lab test lint unit notebooks bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb --notebook-dir=. $(ROOT_FLAG)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+# Unit tests and nbval over every notebook; pytest's exit 5 ("no tests collected") is not a failure.
+test: lint
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_NBVAL) -ra tests notebooks; \
+	rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+
+unit: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile -ra tests
+
+bench: $(STAMP)
+	$(PY) bench/bench_bptt.py
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache .hypothesis *.egg-info
+	find . -name __pycache__ -prune -exec rm -rf {} +

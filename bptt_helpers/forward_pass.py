@@ -1,0 +1,165 @@
+"""The forward pass of §1 of the paper, one function per equation (1.1-1.7).
+
+Row-vector convention: every vector is a row, so a linear layer is ``h W^T``.
+Arrays keep the caller's layout: a single sequence has time on axis 0
+(``(T, ...)``), a batch has shape ``(B, T, ...)``. Time is always axis -2.
+
+Indexing: ``cache.h`` holds h(0), ..., h(T) (T + 1 rows), so ``h[..., t, :]``
+is the paper's h^(t). All other per-step arrays hold t = 1..T, so the paper's
+x^(t) is ``x[..., t - 1, :]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .params import Params
+from .validate import check_inputs
+
+
+def embed(E: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+    """Eq. (1.3): x^(t) = E[input^(t)], a row look-up.
+
+    E: (vocab, d_model); tokens: int (...,) -> x: (..., d_model).
+    """
+    return E[tokens]
+
+
+def preactivation(h_prev: np.ndarray, x: np.ndarray, W: np.ndarray, U: np.ndarray,
+                  b: np.ndarray) -> np.ndarray:
+    """Eq. (1.4): a^(t) = h^(t-1) W^T + x^(t) U^T + b.
+
+    h_prev: (..., n_hidden); x: (..., d_model); W: (n_hidden, n_hidden);
+    U: (n_hidden, d_model); b: (n_hidden,) -> a: (..., n_hidden).
+    """
+    return h_prev @ W.T + x @ U.T + b
+
+
+def hidden_state(a: np.ndarray) -> np.ndarray:
+    """Eq. (1.5): h^(t) = tanh(a^(t)), elementwise. a: (..., n_hidden) -> same shape."""
+    return np.tanh(a)
+
+
+def logits(h: np.ndarray, V: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Eq. (1.6): o^(t) = h^(t) V^T + c.
+
+    h: (..., n_hidden); V: (vocab, n_hidden); c: (vocab,) -> o: (..., vocab).
+    """
+    return h @ V.T + c
+
+
+def log_softmax(o: np.ndarray) -> np.ndarray:
+    """log softmax(o) along the last axis, shifted by the max so that it never overflows."""
+    shifted = o - o.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softmax(o: np.ndarray) -> np.ndarray:
+    """Eq. (1.7): ŷ^(t) = softmax(o^(t)) along the last axis. o: (..., vocab) -> same shape."""
+    return np.exp(log_softmax(o))
+
+
+def cross_entropy(o: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Eq. (1.1): L^(t) = -log ŷ^(t)[y^(t)], computed from the logits for stability.
+
+    o: (..., vocab); targets: int (...,) -> per-step losses (...,).
+    Logits of ±1e4 still give finite losses.
+    """
+    logp = log_softmax(o)
+    return -np.take_along_axis(logp, targets[..., None], axis=-1)[..., 0]
+
+
+def mean_loss(losses: np.ndarray) -> float:
+    """Eq. (1.2): L = (1/τ) Σ_t L^(t); for a batch the mean over all B·τ positions."""
+    return float(np.mean(losses))
+
+
+@dataclass
+class ForwardCache:
+    """Everything the forward pass computed, kept for the backward pass.
+
+    Shapes for a single sequence (a batch adds a leading B axis everywhere):
+
+    - ``inputs``, ``targets``: (T,) token ids
+    - ``x``: (T, d_model), eq 1.3 — ``x[t-1]`` is x^(t)
+    - ``a``: (T, n_hidden), eq 1.4
+    - ``h``: (T+1, n_hidden), eq 1.5 — ``h[0]`` is h^(0), ``h[t]`` is h^(t)
+    - ``o``: (T, vocab), eq 1.6
+    - ``y_hat``: (T, vocab), eq 1.7
+    - ``losses``: (T,), eq 1.1 — the per-step L^(t)
+    - ``loss``: float, eq 1.2 — the mean over all positions
+    """
+
+    inputs: np.ndarray
+    targets: np.ndarray
+    x: np.ndarray
+    a: np.ndarray
+    h: np.ndarray
+    o: np.ndarray
+    y_hat: np.ndarray
+    losses: np.ndarray
+    loss: float
+
+    @property
+    def batched(self) -> bool:
+        return self.inputs.ndim == 2
+
+    @property
+    def T(self) -> int:
+        """τ, the number of timesteps."""
+        return self.inputs.shape[-1]
+
+    @property
+    def n_positions(self) -> int:
+        """B·τ, the number of terms the loss averages over (τ for one sequence)."""
+        return self.inputs.size
+
+    @property
+    def h0(self) -> np.ndarray:
+        return self.h[..., 0, :]
+
+    @property
+    def dtanh(self) -> np.ndarray:
+        """1 - (h^(t))^2 for t = 1..T: the diagonal of (Dh^(t))_(a^(t)), eq 3.7. Shape like ``a``."""
+        h = self.h[..., 1:, :]
+        return 1.0 - h * h
+
+
+def _run(params: Params, inputs, targets, h0, h_delta=None, o_delta=None) -> ForwardCache:
+    """Eqs 1.3-1.7 over all timesteps (inputs already validated).
+
+    ``h_delta`` / ``o_delta`` (shaped like ``cache.h[..., 1:, :]`` / ``cache.o``) are
+    added to h^(t) / o^(t) as soon as they are computed; the finite-difference check
+    of the internal nodes uses them to nudge one node and let the change flow on.
+    """
+    p = params
+    x = embed(p.E, inputs)
+    T = inputs.shape[-1]
+    h = np.empty(inputs.shape[:-1] + (T + 1, p.n_hidden), dtype=p.E.dtype)
+    h[..., 0, :] = h0
+    a = np.empty_like(h[..., 1:, :])
+    for t in range(1, T + 1):
+        a[..., t - 1, :] = preactivation(h[..., t - 1, :], x[..., t - 1, :], p.W, p.U, p.b)
+        h[..., t, :] = hidden_state(a[..., t - 1, :])
+        if h_delta is not None:
+            h[..., t, :] += h_delta[..., t - 1, :]
+    o = logits(h[..., 1:, :], p.V, p.c)
+    if o_delta is not None:
+        o = o + o_delta
+    losses = cross_entropy(o, targets)
+    return ForwardCache(inputs=inputs, targets=targets, x=x, a=a, h=h, o=o,
+                        y_hat=softmax(o), losses=losses, loss=mean_loss(losses))
+
+
+def forward(params: Params, inputs, targets, h0) -> ForwardCache:
+    """The forward pass, eqs 1.1-1.7, for one sequence or a batch.
+
+    params: :class:`Params`; inputs, targets: int (T,) or (B, T);
+    h0: (n_hidden,) or (B, n_hidden) (``None`` for zeros; one (n_hidden,) state
+    is shared by all rows of a batch). Returns a :class:`ForwardCache` whose
+    ``loss`` is the mean cross-entropy over all positions (eq 1.2).
+    """
+    inputs, targets, h0 = check_inputs(params, inputs, targets, h0)
+    return _run(params, inputs, targets, h0)

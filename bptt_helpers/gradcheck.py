@@ -1,0 +1,144 @@
+"""Gradient checking by central finite differences (float64), and a comparison table.
+
+``numerical_grad`` nudges one number at a time by ±eps and measures the change
+of the loss: (L(θ + eps) - L(θ - eps)) / (2 eps). It works for the six
+parameters and for the internal nodes ``"o"`` (the logits) and ``"h"`` (the
+hidden states h^(1..τ)), whose nudges flow on through the rest of the forward pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import grads_fast
+from .backward_pass import backward
+from .forward_pass import _run, forward
+from .params import PARAM_NAMES, Params
+from .validate import check_inputs
+
+NODE_NAMES = ("o", "h")
+
+
+def numerical_grad(params: Params, inputs, targets, h0, wrt: str, eps: float = 1e-6) -> np.ndarray:
+    """dL/d(wrt) by central differences, in float64.
+
+    wrt: one of ``E U W b V c`` (shape of that parameter), ``"o"`` (shape of
+    ``cache.o``) or ``"h"`` (shape of ``cache.a``: h^(1..τ)).
+    """
+    if wrt not in PARAM_NAMES + NODE_NAMES:
+        raise ValueError(f"wrt must be one of {PARAM_NAMES + NODE_NAMES}, got {wrt!r}")
+    params = params.astype(np.float64)
+    inputs, targets, h0 = check_inputs(params, inputs, targets, h0)
+    if wrt in PARAM_NAMES:
+        def loss_at(delta):
+            nudged = params.copy()
+            getattr(nudged, wrt)[...] += delta
+            return _run(nudged, inputs, targets, h0).loss
+        shape = getattr(params, wrt).shape
+    else:
+        cache = _run(params, inputs, targets, h0)
+        shape = cache.o.shape if wrt == "o" else cache.a.shape
+        key = "o_delta" if wrt == "o" else "h_delta"
+
+        def loss_at(delta):
+            return _run(params, inputs, targets, h0, **{key: delta}).loss
+    grad = np.zeros(shape)
+    delta = np.zeros(shape)
+    for index in np.ndindex(shape):
+        delta[index] = eps
+        plus = loss_at(delta)
+        delta[index] = -eps
+        minus = loss_at(delta)
+        delta[index] = 0.0
+        grad[index] = (plus - minus) / (2 * eps)
+    return grad
+
+
+@dataclass
+class GradRow:
+    name: str
+    shape: tuple
+    max_abs_err: float
+    max_rel_err: float
+
+
+@dataclass
+class GradComparison:
+    """Per-tensor errors between two sets of gradients; ``print`` it for a table.
+
+    The relative error of a tensor is max|a - b| / max(max|a|, max|b|): the
+    largest difference measured against the tensor's own scale (so entries that
+    are nearly zero do not blow it up).
+    """
+
+    rows: list[GradRow]
+
+    @property
+    def max_rel_err(self) -> float:
+        return max(row.max_rel_err for row in self.rows)
+
+    def table(self) -> str:
+        lines = [f"{'tensor':<8}{'shape':<16}{'max abs err':>13}{'max rel err':>13}"]
+        for row in self.rows:
+            lines.append(f"{row.name:<8}{str(row.shape):<16}"
+                         f"{row.max_abs_err:>13.1e}{row.max_rel_err:>13.1e}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def assert_close(self, tol: float = 1e-6) -> GradComparison:
+        """Raise ``AssertionError`` naming every tensor whose relative error exceeds ``tol``."""
+        bad = [row for row in self.rows if not row.max_rel_err <= tol]
+        if bad:
+            names = ", ".join(f"{row.name} ({row.max_rel_err:.1e})" for row in bad)
+            raise AssertionError(f"gradients differ beyond rel tol {tol:.0e}: {names}\n{self.table()}")
+        return self
+
+
+def _as_mapping(grads) -> dict[str, np.ndarray]:
+    return grads.as_dict() if isinstance(grads, Params) else dict(grads)
+
+
+def compare_grads(analytic, numeric) -> GradComparison:
+    """Compare two gradient sets (:class:`Params` or dicts name -> array) tensor by tensor."""
+    analytic, numeric = _as_mapping(analytic), _as_mapping(numeric)
+    rows = []
+    for name, a in analytic.items():
+        if name not in numeric:
+            continue
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(numeric[name], dtype=np.float64)
+        if a.shape != b.shape:
+            raise ValueError(f"gradient {name!r}: shapes differ, {a.shape} vs {b.shape}")
+        abs_err = float(np.max(np.abs(a - b))) if a.size else 0.0
+        scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b)))) if a.size else 0.0
+        rel_err = abs_err / scale if scale > 0 else abs_err
+        rows.append(GradRow(name, a.shape, abs_err, rel_err))
+    if not rows:
+        raise ValueError("no tensor name is shared by the two gradient sets")
+    return GradComparison(rows)
+
+
+def analytic_grads(params: Params, inputs, targets, h0) -> dict[str, np.ndarray]:
+    """The package's gradients for the six parameters and the nodes o and h."""
+    cache = forward(params, inputs, targets, h0)
+    do = grads_fast.dlogits(cache)
+    grads = backward(params, cache).as_dict()
+    grads["o"] = do
+    grads["h"] = grads_fast.dhidden(params, cache, do)
+    return grads
+
+
+def check_gradients(params: Params, inputs, targets, h0, eps: float = 1e-6,
+                    wrt=PARAM_NAMES + NODE_NAMES) -> GradComparison:
+    """Finite differences against :func:`backward` for ``wrt`` (all eight tensors by default).
+
+    Runs in float64 whatever the dtype of ``params``. Cost: two forward passes per
+    number checked, so keep the model small.
+    """
+    params64 = params.astype(np.float64)
+    analytic = analytic_grads(params64, inputs, targets, h0)
+    numeric = {name: numerical_grad(params64, inputs, targets, h0, name, eps) for name in wrt}
+    return compare_grads({name: analytic[name] for name in wrt}, numeric)

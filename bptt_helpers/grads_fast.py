@@ -1,0 +1,80 @@
+"""The nine backward equations of §4, vectorised: what :func:`backward` uses.
+
+Same names, arguments and results as :mod:`bptt_helpers.grads_as_written`.
+Every sum over timesteps (and over the sequences of a batch) becomes one matrix
+product over the stacked B·τ rows; only the recursion for dL/dh (eq 4.3) stays
+a loop, because h^(t) needs h^(t+1) first. dE is a scatter-add, which, unlike
+``dE[idx] += g``, keeps every repeat of a token.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .forward_pass import ForwardCache
+from .params import Params
+
+
+def _rows(array: np.ndarray) -> np.ndarray:
+    """Stack all (sequence, timestep) positions as rows: (..., k) -> (B·τ, k)."""
+    return array.reshape(-1, array.shape[-1])
+
+
+def dlogits(cache: ForwardCache) -> np.ndarray:
+    """Eq. (4.1): do = (ŷ - onehot(y)) / (B·τ). Returns an array shaped like ``cache.o``."""
+    do = cache.y_hat.copy()
+    np.put_along_axis(do, cache.targets[..., None],
+                      np.take_along_axis(do, cache.targets[..., None], axis=-1) - 1, axis=-1)
+    do /= cache.n_positions
+    return do
+
+
+def dhidden(params: Params, cache: ForwardCache, do: np.ndarray) -> np.ndarray:
+    """Eqs. (4.2)-(4.3): dh (shaped like ``cache.a``) by the backward recursion.
+
+    The term (DL)_(o^(t)) V of every step is one product ``do @ V`` up front; the
+    loop then only adds (DL)_(h^(t+1)) diag[1 - (h^(t+1))^2] W, computed as
+    ``(dh[t+1] * (1 - h[t+1]^2)) @ W``.
+    """
+    dh = do @ params.V  # (DL)_(o^(t)) V for every t; (4.2) is its last row
+    dtanh = cache.dtanh
+    W = params.W
+    for t in range(cache.T - 2, -1, -1):  # 0-based rows τ-2..0, i.e. t = τ-1..1
+        dh[..., t, :] += (dh[..., t + 1, :] * dtanh[..., t + 1, :]) @ W  # (4.3)
+    return dh
+
+
+def dc(cache: ForwardCache, do: np.ndarray) -> np.ndarray:
+    """Eq. (4.4): Σ over all positions of do -> (vocab,)."""
+    return _rows(do).sum(axis=0)
+
+
+def db(cache: ForwardCache, dh: np.ndarray) -> np.ndarray:
+    """Eq. (4.5): Σ over all positions of dh ⊙ (1 - h^2) -> (n_hidden,)."""
+    return _rows(dh * cache.dtanh).sum(axis=0)
+
+
+def dV(cache: ForwardCache, do: np.ndarray) -> np.ndarray:
+    """Eq. (4.6): the sum of outer products as one product, do^T @ h -> (vocab, n_hidden)."""
+    return _rows(do).T @ _rows(cache.h[..., 1:, :])
+
+
+def dW(cache: ForwardCache, dh: np.ndarray) -> np.ndarray:
+    """Eq. (4.7): [dh ⊙ (1 - h^2)]^T @ h_prev, with h_prev = h^(0..τ-1) -> (n_hidden, n_hidden)."""
+    return _rows(dh * cache.dtanh).T @ _rows(cache.h[..., :-1, :])
+
+
+def dU(cache: ForwardCache, dh: np.ndarray) -> np.ndarray:
+    """Eq. (4.8): [dh ⊙ (1 - h^2)]^T @ x -> (n_hidden, d_model)."""
+    return _rows(dh * cache.dtanh).T @ _rows(cache.x)
+
+
+def dE(params: Params, cache: ForwardCache, dh: np.ndarray) -> np.ndarray:
+    """Eq. (4.9): scatter-add the rows [dh ⊙ (1 - h^2)] U into the rows of the tokens read.
+
+    ``np.add.at`` adds once per occurrence, so a repeated token gets the sum of
+    its contributions. Returns (vocab, d_model).
+    """
+    grad = np.zeros_like(params.E)
+    np.add.at(grad, cache.inputs.ravel(), _rows(dh * cache.dtanh) @ params.U)
+    return grad

@@ -1,0 +1,72 @@
+"""Execute notebooks reproducibly, and derive the student edition.
+
+    python -m bptt_helpers.notebook_tools execute notebooks/01_forward_pass.ipynb [...]
+    python -m bptt_helpers.notebook_tools student build/student
+
+``execute`` runs a notebook top to bottom in a fresh kernel and stores it with
+its outputs, byte-stable: no cell timings, and the random ipywidgets model ids
+replaced by ids derived from the notebook's name, so re-running gives the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+MODEL_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def stable_widget_ids(nb_json: str, salt: str) -> str:
+    """Replace every ipywidgets model id by a deterministic one (same order -> same id)."""
+    nb = json.loads(nb_json)
+    state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    ids = list(dict.fromkeys(m for m in MODEL_ID.findall(nb_json) if m in state))
+    mapping = {old: hashlib.md5(f"{salt}:{i}".encode()).hexdigest() for i, old in enumerate(ids)}
+    if not mapping:
+        return nb_json
+    return MODEL_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), nb_json)
+
+
+def execute(path: Path, timeout: int = 600) -> None:
+    """Run ``path`` in a fresh kernel (cwd = its folder) and save it in place, stable."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            store_widget_state=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    nb.metadata.pop("widgets", None) if not _has_widget_state(nb) else None
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    text = nbformat.writes(nb) + "\n"
+    text = stable_widget_ids(text, path.stem)
+    path.write_text(text, encoding="utf-8")
+
+
+def _has_widget_state(nb) -> bool:
+    return bool(nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state"))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bptt_helpers.notebook_tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("execute", help="run notebooks top to bottom and store them, stable")
+    ex.add_argument("notebooks", nargs="+", type=Path)
+    ex.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    args = parser.parse_args(argv)
+    if args.command == "execute":
+        for path in args.notebooks:
+            print(f"executing {path}", file=sys.stderr)
+            execute(path, args.timeout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Figures of the series (matplotlib). Importing a module here imports matplotlib."""

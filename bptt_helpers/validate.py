@@ -1,0 +1,95 @@
+"""Checks of everything a user passes in, with errors that name the argument.
+
+Nothing here computes the model; each function either returns its argument in
+canonical form or raises ``TypeError``/``ValueError`` saying what was expected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .params import PARAM_NAMES, Params, expected_shapes
+
+
+def check_params(params) -> Params:
+    """Validate a :class:`Params`: float arrays of consistent shapes, all finite."""
+    if not isinstance(params, Params):
+        raise TypeError(f"params must be a bptt_helpers.Params, got {type(params).__name__}")
+    for name in PARAM_NAMES:
+        value = getattr(params, name)
+        if not isinstance(value, np.ndarray):
+            raise TypeError(f"params.{name} must be a numpy array, got {type(value).__name__}")
+        if value.dtype.kind != "f":
+            raise TypeError(f"params.{name} must have a floating-point dtype, got {value.dtype}")
+    if params.E.ndim != 2 or params.W.ndim != 2:
+        raise ValueError(
+            f"params.E must be 2-D (vocab, d_model) and params.W 2-D (n_hidden, n_hidden); "
+            f"got E{params.E.shape}, W{params.W.shape}")
+    vocab, d_model = params.E.shape
+    n_hidden = params.W.shape[0]
+    for name, shape in expected_shapes(vocab, d_model, n_hidden).items():
+        got = getattr(params, name).shape
+        if got != shape:
+            raise ValueError(
+                f"params.{name} must have shape {shape} for vocab={vocab}, d_model={d_model}, "
+                f"n_hidden={n_hidden}; got {got}")
+    dtypes = {getattr(params, name).dtype for name in PARAM_NAMES}
+    if len(dtypes) > 1:
+        raise TypeError(f"all parameters must share one dtype, got {sorted(map(str, dtypes))}")
+    for name in PARAM_NAMES:
+        if not np.isfinite(getattr(params, name)).all():
+            raise ValueError(f"params.{name} contains NaN or infinite values")
+    return params
+
+
+def check_tokens(name: str, tokens, vocab_size: int) -> np.ndarray:
+    """Token ids: integers of shape (T,) or (B, T), T >= 1, each in [0, vocab_size)."""
+    arr = np.asarray(tokens)
+    if arr.dtype == bool or arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be integer token ids of shape (T,) or (B, T), "
+                        f"got dtype {arr.dtype}")
+    if arr.ndim not in (1, 2):
+        raise ValueError(f"{name} must have shape (T,) or (B, T), got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty: need T >= 1 (and B >= 1), got shape {arr.shape}")
+    low, high = arr.min(), arr.max()
+    if low < 0 or high >= vocab_size:
+        bad = low if low < 0 else high
+        raise ValueError(f"{name} must hold token ids in [0, {vocab_size - 1}] "
+                         f"(vocab_size={vocab_size}), found {bad}")
+    return arr.astype(np.intp, copy=False)
+
+
+def check_h0(h0, batch_shape: tuple[int, ...], n_hidden: int, dtype) -> np.ndarray:
+    """Initial hidden state: (n_hidden,), or (B, n_hidden) for batched inputs.
+
+    ``None`` means zeros. A single ``(n_hidden,)`` state with batched inputs is
+    used for every row of the batch (the documented exception; any other shape
+    mismatch raises).
+    """
+    full_shape = batch_shape + (n_hidden,)
+    if h0 is None:
+        return np.zeros(full_shape, dtype=dtype)
+    arr = np.asarray(h0)
+    if arr.dtype.kind not in "fiu" or arr.dtype == bool:
+        raise TypeError(f"h0 must be a float array of shape {full_shape}, got dtype {arr.dtype}")
+    if arr.shape == (n_hidden,) and batch_shape:
+        arr = np.broadcast_to(arr, full_shape)
+    if arr.shape != full_shape:
+        allowed = f"{full_shape} or {(n_hidden,)}" if batch_shape else f"{full_shape}"
+        raise ValueError(f"h0 must have shape {allowed} (n_hidden={n_hidden}), got {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError("h0 contains NaN or infinite values")
+    return np.array(arr, dtype=dtype)
+
+
+def check_inputs(params: Params, inputs, targets, h0):
+    """Validate one forward call; returns ``(inputs, targets, h0)`` as arrays."""
+    check_params(params)
+    inputs = check_tokens("inputs", inputs, params.vocab_size)
+    targets = check_tokens("targets", targets, params.vocab_size)
+    if inputs.shape != targets.shape:
+        raise ValueError(f"inputs and targets must have the same shape, "
+                         f"got inputs {inputs.shape} and targets {targets.shape}")
+    h0 = check_h0(h0, inputs.shape[:-1], params.n_hidden, params.E.dtype)
+    return inputs, targets, h0
