@@ -22,14 +22,37 @@ MODEL_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def stable_widget_ids(nb_json: str, salt: str) -> str:
-    """Replace every ipywidgets model id by a deterministic one (same order -> same id)."""
+    """Replace every ipywidgets model id by a deterministic one, and sort the stored state.
+
+    Ids are numbered in a canonical order: the models displayed in the cells (in cell
+    order) first, then the models they reference, breadth first; so two executions
+    that build the same widgets give the same file.
+    """
     nb = json.loads(nb_json)
     state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    ids = list(dict.fromkeys(m for m in MODEL_ID.findall(nb_json) if m in state))
-    mapping = {old: hashlib.md5(f"{salt}:{i}".encode()).hexdigest() for i, old in enumerate(ids)}
-    if not mapping:
+    if not state:
         return nb_json
-    return MODEL_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), nb_json)
+    cells_json = json.dumps(nb.get("cells", []))
+    order = list(dict.fromkeys(m for m in MODEL_ID.findall(cells_json) if m in state))
+    seen = set(order)
+    queue = list(order)
+    while queue:
+        model = state[queue.pop(0)]
+        refs = MODEL_ID.findall(json.dumps(model.get("state", {}), sort_keys=True))
+        for ref in refs:
+            if ref in state and ref not in seen:
+                seen.add(ref)
+                order.append(ref)
+                queue.append(ref)
+    rest = sorted((m for m in state if m not in seen),
+                  key=lambda m: json.dumps(state[m], sort_keys=True))
+    mapping = {old: hashlib.md5(f"{salt}:{i}".encode()).hexdigest()
+               for i, old in enumerate(order + rest)}
+    text = MODEL_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), nb_json)
+    nb = json.loads(text)
+    widgets = nb["metadata"]["widgets"][WIDGET_STATE]
+    widgets["state"] = dict(sorted(widgets["state"].items()))
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def execute(path: Path, timeout: int = 600) -> None:
@@ -42,7 +65,8 @@ def execute(path: Path, timeout: int = 600) -> None:
                             store_widget_state=True,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
-    nb.metadata.pop("widgets", None) if not _has_widget_state(nb) else None
+    if not _has_widget_state(nb):
+        nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}
     text = nbformat.writes(nb) + "\n"
