@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test lint unit notebooks bench clean venv
+.PHONY: lab test lint unit notebooks student bench clean venv
 
 venv: $(STAMP)
 
@@ -31,6 +31,14 @@ test: lint
 
 unit: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile -ra tests
+
+# Re-execute every notebook in a fresh kernel and store it byte-stable (after editing one).
+notebooks: $(STAMP)
+	$(PY) -m bptt_helpers.notebook_tools execute notebooks/[0-9][0-9]_*.ipynb
+
+# The student edition: solutions replaced by NotImplementedError placeholders.
+student: $(STAMP)
+	$(PY) -m bptt_helpers.student build/student
 
 bench: $(STAMP)
 	$(PY) bench/bench_bptt.py

@@ -1,7 +1,6 @@
-"""Execute notebooks reproducibly, and derive the student edition.
+"""Execute notebooks reproducibly.
 
     python -m bptt_helpers.notebook_tools execute notebooks/01_forward_pass.ipynb [...]
-    python -m bptt_helpers.notebook_tools student build/student
 
 ``execute`` runs a notebook top to bottom in a fresh kernel and stores it with
 its outputs, byte-stable: no cell timings, and the random ipywidgets model ids
