@@ -1,0 +1,121 @@
+"""The student edition (make student): solutions out, placeholders in, checkers still honest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from bptt_helpers.student import build, strip_solutions, student_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+WITH_EXERCISES = [p for p in NOTEBOOKS if "# BEGIN SOLUTION" in p.read_text(encoding="utf-8")]
+
+SOURCE = '''def my_fn(x):
+    """docstring stays"""
+    # BEGIN SOLUTION (hint: multiply by two)
+    y = 2 * x
+    return y
+    # END SOLUTION
+
+check(my_fn)
+'''
+
+
+def test_strip_solutions_replaces_block_with_placeholder_at_same_indent():
+    text, removed = strip_solutions(SOURCE)
+    assert "y = 2 * x" not in text and "return y" not in text
+    assert "    raise NotImplementedError('multiply by two')\n" in text
+    assert '"""docstring stays"""' in text and text.endswith("check(my_fn)\n")
+    assert removed == ["    y = 2 * x\n    return y\n"]
+    namespace = {}
+    exec(text.replace("check(my_fn)", ""), namespace)
+    with pytest.raises(NotImplementedError, match="multiply by two"):
+        namespace["my_fn"](1)
+
+
+def test_strip_solutions_default_hint_and_no_markers():
+    text, removed = strip_solutions("# BEGIN SOLUTION\nx = 1\n# END SOLUTION\n")
+    assert text.startswith("raise NotImplementedError(") and "x = 1" not in text
+    assert strip_solutions("x = 1\n") == ("x = 1\n", [])
+
+
+@pytest.mark.parametrize("bad", ["# BEGIN SOLUTION\nx = 1\n", "x = 1\n# END SOLUTION\n",
+                                 "# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION\n"])
+def test_broken_markers_raise_instead_of_leaking(bad):
+    with pytest.raises(ValueError, match="SOLUTION"):
+        strip_solutions(bad)
+
+
+def test_every_notebook_has_balanced_markers():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                strip_solutions(cell.source)  # raises on a broken marker
+
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    build(ROOT / "notebooks", out)
+    return out
+
+
+def test_student_copies_are_valid_notebooks(student_dir):
+    written = sorted(student_dir.glob("*.ipynb"))
+    assert [p.name for p in written] == [p.name for p in NOTEBOOKS]
+    for path in written:
+        nbformat.validate(nbformat.read(path, as_version=4))
+
+
+def test_no_solution_text_leaks(student_dir):
+    for path in WITH_EXERCISES:
+        _, removed = student_notebook(nbformat.read(path, as_version=4))
+        assert removed, f"{path.name}: markers found but nothing removed"
+        student_text = (student_dir / path.name).read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in student_text and "END SOLUTION" not in student_text
+        for block in removed:
+            for line in block.splitlines():
+                line = line.strip()
+                if len(line) >= 12 and not line.startswith("#"):
+                    assert json.dumps(line)[1:-1] not in student_text, (
+                        f"{path.name}: solution line leaked into the student copy: {line!r}")
+
+
+def _check_lines(cell) -> list[str]:
+    text = "".join(out.get("text", "") + "".join(out.get("data", {}).get("text/plain", ""))
+                   for out in cell.get("outputs", []))
+    return [line for line in text.splitlines() if line.startswith(("✓", "✗"))]
+
+
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.stem)
+def test_checkers_reject_placeholder_and_accept_solution(path, student_dir):
+    """Run the student copy: each checker that passes on the stored solution now says ✗."""
+    from nbclient import NotebookClient
+
+    solved = nbformat.read(path, as_version=4)
+    student = nbformat.read(student_dir / path.name, as_version=4)
+    NotebookClient(student, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    n_checks = 0
+    for index, (cell, done) in enumerate(zip(student.cells, solved.cells)):
+        if cell.cell_type != "code":
+            continue
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        tags = cell.metadata.get("tags", [])
+        assert not errors or "raises-exception" in tags, (
+            f"{path.name} cell {index} fails in the student edition: "
+            f"{errors[0].ename}: {errors[0].evalue}")
+        passed = [line for line in _check_lines(done) if line.startswith("✓")]
+        if "# BEGIN SOLUTION" in done.source:
+            assert passed, f"{path.name} cell {index}: the stored solution shows no ✓ from its checker"
+            got = _check_lines(cell)
+            assert got and all(line.startswith("✗") for line in got), (
+                f"{path.name} cell {index}: the checker did not reject the placeholder: {got}")
+            assert any("not implemented" in line for line in got)
+            n_checks += len(passed)
+    assert n_checks >= 1
