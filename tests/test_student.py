@@ -102,7 +102,7 @@ def test_checkers_reject_placeholder_and_accept_solution(path, student_dir):
     NotebookClient(student, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     n_checks = 0
-    for index, (cell, done) in enumerate(zip(student.cells, solved.cells)):
+    for index, (cell, done) in enumerate(zip(student.cells, solved.cells, strict=True)):
         if cell.cell_type != "code":
             continue
         errors = [o for o in cell.outputs if o.output_type == "error"]

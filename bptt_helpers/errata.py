@@ -1,0 +1,171 @@
+"""Typos and ambiguities of the paper, each with the numerical check that settles it.
+
+Every entry says what the paper prints, what is meant, and where the series
+discusses it. Its ``check()`` builds a small model whose input repeats tokens,
+computes the quantity both ways, and measures each against central finite
+differences (or against the package's forward pass): the relative error of the
+reading as printed (``None`` where the slip is notational and has no other
+numerical reading) and of the corrected one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import grads_fast
+from .forward_pass import forward, preactivation
+from .gradcheck import compare_grads, numerical_grad
+from .params import init_params
+
+
+@dataclass
+class ErratumCheck:
+    what: str
+    rel_err_as_printed: float | None
+    rel_err_corrected: float
+
+
+@dataclass
+class Erratum:
+    key: str
+    where: str          # section / equation of the paper
+    paper_says: str
+    correction: str
+    notebook: str       # where the series shows it
+    check: Callable[[], ErratumCheck]
+
+
+def _setup(seed: int = 0):
+    """A small float64 model and a sequence that reads token 1 three times."""
+    params = init_params(vocab_size=5, d_model=3, n_hidden=4, seed=seed)
+    inputs = np.array([1, 2, 1, 3, 1, 0])
+    targets = np.array([2, 1, 3, 1, 0, 4])
+    h0 = np.linspace(-0.5, 0.5, 4)
+    cache = forward(params, inputs, targets, h0)
+    do = grads_fast.dlogits(cache)
+    dh = grads_fast.dhidden(params, cache, do)
+    return params, inputs, targets, h0, cache, do, dh
+
+
+def _rel(a, b) -> float:
+    return compare_grads({"g": a}, {"g": b}).max_rel_err
+
+
+def _check_broadcast_in_4_3() -> ErratumCheck:
+    params, inputs, targets, h0, cache, do, _ = _setup()
+    numeric = numerical_grad(params, inputs, targets, h0, "h")
+    readings = {}
+    for name, as_column in (("row", False), ("column", True)):
+        dh = np.zeros_like(cache.a)
+        dh[-1] = do[-1] @ params.V
+        for t in range(cache.T - 1, 0, -1):
+            factor = 1 - cache.h[t + 1] ** 2
+            scaled = factor[:, None] * params.W if as_column else factor * params.W
+            dh[t - 1] = dh[t] @ scaled + do[t - 1] @ params.V
+        readings[name] = _rel(dh, numeric)
+    return ErratumCheck("dL/dh by (4.3): plain 1-D broadcast vs [1 - h^2] as a column",
+                        readings["row"], readings["column"])
+
+
+def _check_square_before_3_16() -> ErratumCheck:
+    params, inputs, targets, h0, cache, _, dh = _setup()
+    numeric = numerical_grad(params, inputs, targets, h0, "W")
+    h_next, h_prev = cache.h[1:], cache.h[:-1]
+    printed = (dh * (1 - h_next) ** 2).T @ h_prev
+    corrected = (dh * (1 - h_next**2)).T @ h_prev
+    return ErratumCheck("dL/dW with (1 - h)^2 vs 1 - h^2", _rel(printed, numeric),
+                        _rel(corrected, numeric))
+
+
+def _check_index_in_3_6() -> ErratumCheck:
+    params, _, _, _, cache, _, _ = _setup()
+    h_prev, x = cache.h[0], cache.x[0]
+    a1 = preactivation(h_prev, x, params.W, params.U, params.b)
+    rest = x @ params.U.T + params.b
+    n = len(h_prev)
+    printed = np.array([sum(params.W[i, j] * h_prev[i] for i in range(n)) for j in range(n)]) + rest
+    corrected = np.array([sum(params.W[i, j] * h_prev[j] for j in range(n)) for i in range(n)]) + rest
+    return ErratumCheck("a^(1) from Σ_i W_ij h_i vs Σ_j W_ij h_j, against eq (1.4)",
+                        _rel(printed, a1), _rel(corrected, a1))
+
+
+def _check_repeated_tokens_3_21() -> ErratumCheck:
+    params, inputs, targets, h0, cache, _, dh = _setup()
+    numeric = numerical_grad(params, inputs, targets, h0, "E")
+    rows = (dh * cache.dtanh) @ params.U
+    printed = np.zeros_like(params.E)
+    printed[inputs] = rows            # "row i equals the term of the x^(t) it corresponds to"
+    corrected = np.zeros_like(params.E)
+    np.add.at(corrected, inputs, rows)  # the sum over every t that reads token i, eq (3.21)
+    return ErratumCheck("dL/dE: one term per token row vs the sum over its uses",
+                        _rel(printed, numeric), _rel(corrected, numeric))
+
+
+def _notational(name: str, grad_fn) -> Callable[[], ErratumCheck]:
+    def check() -> ErratumCheck:
+        params, inputs, targets, h0, cache, do, dh = _setup()
+        numeric = numerical_grad(params, inputs, targets, h0, name)
+        return ErratumCheck(f"the result (eq 4.{'678'['VWU'.index(name)]}) against finite differences",
+                            None, _rel(grad_fn(cache, do, dh), numeric))
+    return check
+
+
+ERRATA = [
+    Erratum("broadcast-4.3", "§3.2, eqs (3.8) and (4.3)",
+            "(DL)_h(t+1) ([1 - (h(t+1))^2] ⊙ W), with ⊙ 'given by PyTorch broadcasting'",
+            "the vector must act as a column, diag[1 - (h(t+1))^2] W as in (3.7); a plain 1-D "
+            "broadcast scales the columns of W instead (W diag[...]) and is wrong",
+            "04_hidden_states.ipynb", _check_broadcast_in_4_3),
+    Erratum("square-3.16", "§3.6, text before (3.16)",
+            "[(DL)_h(t+1) ⊙ (1 - h(t+1))^2] ⊗ h(t)",
+            "[(DL)_h(t+1) ⊙ (1 - (h(t+1))^2)] ⊗ h(t): the square belongs to h, as in (3.16)",
+            "06_weight_matrices.ipynb", _check_square_before_3_16),
+    Erratum("index-3.6", "§3.6, before the matrix (Da_i^(t+1))_W",
+            "a_i^(t+1) = Σ_i W_ij h_i^(t)",
+            "a_i^(t+1) = Σ_j W_ij h_j^(t) (+ the x U^T + b terms): the sum runs over j",
+            "06_weight_matrices.ipynb", _check_index_in_3_6),
+    Erratum("repeats-3.21", "§3.8, the words after (3.20)",
+            "row i of (DL)_E equals [(DL)_h(t) ⊙ (1 - (h(t))^2)] U if i is the row of some x(t)",
+            "row i is the SUM of those terms over every t whose token is i; formula (3.21), with "
+            "its Σ_t, is right, the sentence is wrong whenever a token repeats",
+            "07_embedding_table.ipynb", _check_repeated_tokens_3_21),
+    Erratum("outer-3.14", "§3.5, (3.13) to (3.14)",
+            "o_i^(t) = Σ_j v_ij h_j^(t), and the outer product (DL)_(o_i^(t)) ⊗ h^(t)",
+            "o_i^(t) = Σ_j v_ij h_j^(t) + c_i (harmless for the derivative), and "
+            "(DL)_(o^(t)) ⊗ h^(t): the whole row vector, not its i-th entry",
+            "06_weight_matrices.ipynb", _notational("V", lambda c, do, dh: grads_fast.dV(c, do))),
+    Erratum("diag-3.15", "§3.6, third line of (3.15)",
+            "(DL)_(h_i^(t+1)) diag[1 - (h^(t+1))^2] (Da_i^(t+1))_W, inside a sum over i",
+            "for one component i the factor is the scalar 1 - (h_i^(t+1))^2, not a diagonal matrix",
+            "06_weight_matrices.ipynb", _notational("W", lambda c, do, dh: grads_fast.dW(c, dh))),
+    Erratum("subscript-3.17", "§3.7, eq (3.17)",
+            "(DL)_U = Σ_t (DL)_t = Σ_t Σ_i (DL)_(h_i^(t)) (Dh^(t))_(a_i^(t)) (Da_i^(t))_(U^(t))",
+            "Σ_t (DL)_(U^(t)), and (Dh_i^(t))_(a_i^(t)) = 1 - (h_i^(t))^2 for the i-th component",
+            "06_weight_matrices.ipynb", _notational("U", lambda c, do, dh: grads_fast.dU(c, dh))),
+]
+
+
+def check_all() -> list[tuple[Erratum, ErratumCheck]]:
+    """Run every erratum's check."""
+    return [(erratum, erratum.check()) for erratum in ERRATA]
+
+
+CORRECT_TOL = 1e-6  # finite differences in float64 agree far better than this
+WRONG_TOL = 1e-2    # a wrong formula misses by far more than this
+
+
+def errata_table() -> str:
+    """A plain-text table: each erratum's relative error as printed and once corrected.
+
+    The corrected reading is shown as a verdict against ``CORRECT_TOL`` (its exact
+    size, ~1e-9, is rounding noise that varies between machines).
+    """
+    lines = [f"{'erratum':<16}{'as printed':>12}{'corrected':>12}  check"]
+    for erratum, result in check_all():
+        printed = "notation" if result.rel_err_as_printed is None else f"{result.rel_err_as_printed:.1e}"
+        ok = "< 1e-06" if result.rel_err_corrected < CORRECT_TOL else f"{result.rel_err_corrected:.1e}!"
+        lines.append(f"{erratum.key:<16}{printed:>12}{ok:>12}  {result.what}")
+    return "\n".join(lines)
