@@ -1,0 +1,22 @@
+"""Fixtures for the unit tests of bptt_helpers (helpers live in tests/model_cases.py)."""
+
+from __future__ import annotations
+
+import pytest
+from model_cases import N_HIDDEN, REPEAT_INPUTS, REPEAT_TARGETS, batch_with_repeats, random_h0, small_params
+
+import bptt_helpers as bh
+
+
+@pytest.fixture
+def params() -> bh.Params:
+    return small_params(seed=0, scale=1.5)
+
+
+@pytest.fixture(params=["unbatched", "batched"])
+def case(request):
+    """(inputs, targets, h0) for one sequence and for a batch of 3, all with repeated tokens."""
+    if request.param == "unbatched":
+        return REPEAT_INPUTS, REPEAT_TARGETS, random_h0((N_HIDDEN,))
+    inputs, targets = batch_with_repeats(3)
+    return inputs, targets, random_h0((3, N_HIDDEN))
