@@ -116,8 +116,9 @@ def _notational(name: str, grad_fn) -> Callable[[], ErratumCheck]:
 ERRATA = [
     Erratum("broadcast-4.3", "§3.2, eqs (3.8) and (4.3)",
             "(DL)_h(t+1) ([1 - (h(t+1))^2] ⊙ W), with ⊙ 'given by PyTorch broadcasting'",
-            "the vector must act as a column, diag[1 - (h(t+1))^2] W as in (3.7); a plain 1-D "
-            "broadcast scales the columns of W instead (W diag[...]) and is wrong",
+            "the vector must act as a column, diag[1 - (h(t+1))^2] W as in (3.7); §3 does speak of "
+            "'a column vector and matrix', but its own convention makes 1-D vectors rows, and a "
+            "plain 1-D broadcast scales the columns of W instead (W diag[...]): wrong",
             "04_hidden_states.ipynb", _check_broadcast_in_4_3),
     Erratum("square-3.16", "§3.6, text before (3.16)",
             "[(DL)_h(t+1) ⊙ (1 - h(t+1))^2] ⊗ h(t)",
@@ -155,6 +156,23 @@ def check_all() -> list[tuple[Erratum, ErratumCheck]]:
 
 CORRECT_TOL = 1e-6  # finite differences in float64 agree far better than this
 WRONG_TOL = 1e-2    # a wrong formula misses by far more than this
+
+
+def report(erratum: Erratum) -> str:
+    """What the paper prints, what is meant, and the numbers of the check, as plain text."""
+    result = erratum.check()
+    printed = ("no other numerical reading (notation only)" if result.rel_err_as_printed is None
+               else f"relative error {result.rel_err_as_printed:.1e} -> wrong")
+    verdict = "right" if result.rel_err_corrected < CORRECT_TOL else "WRONG"
+    return "\n".join([
+        f"{erratum.where}",
+        f"  paper prints: {erratum.paper_says}",
+        f"  meant:        {erratum.correction}",
+        f"  check:        {result.what}",
+        f"  as printed:   {printed}",
+        f"  corrected:    relative error < {CORRECT_TOL:.0e} -> {verdict}",
+        f"  shown in:     {erratum.notebook}",
+    ])
 
 
 def errata_table() -> str:
