@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test lint unit notebooks student bench clean venv
+.PHONY: lab test lint unit notebooks student bench clean venv slides html present
 
 venv: $(STAMP)
 
@@ -39,6 +39,21 @@ notebooks: $(STAMP)
 # The student edition: solutions replaced by NotImplementedError placeholders.
 student: $(STAMP)
 	$(PY) -m bptt_helpers.student build/student
+
+# Lectures (LECTURES.md). Offline reveal.js slides / static HTML of every notebook, each folder
+# with an index.html and its own vendor/ copy of reveal.js, MathJax, ... (fetched once with npm).
+slides: $(STAMP)
+	$(PY) -m bptt_helpers.lecture slides build/slides
+
+html: $(STAMP)
+	$(PY) -m bptt_helpers.lecture html build/html
+
+# Live, code-free view of one notebook with working widgets (Voilà): make present NB=04 [PORT=8866]
+PORT ?= 8866
+present: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make present NB=04 [PORT=8866]"; exit 2; }
+	test -x $(VENV)/bin/voila || $(PY) -m pip install --quiet -e '.[present]'
+	$(PY) -m bptt_helpers.lecture present $(NB) --port $(PORT)
 
 bench: $(STAMP)
 	$(PY) bench/bench_bptt.py

@@ -1,0 +1,403 @@
+"""Lecture material built from the stored notebooks: offline slides, static HTML, a live view.
+
+    python -m bptt_helpers.lecture slides build/slides   # NN_x.slides.html per notebook + index.html
+    python -m bptt_helpers.lecture html build/html       # NN_x.html per notebook + index.html
+    python -m bptt_helpers.lecture present 04            # notebook 04 live (widgets work) via Voilà
+
+nbconvert's pages load reveal.js, require.js, jQuery, MathJax and the widget manager from
+CDNs, so in a lecture hall without network they are blank. Here those five scripts are
+fetched from the npm registry at BUILD time (``npm pack``, pinned versions, checked against
+the registry's sha512) and copied into ``<out>/vendor/``; every page points at those copies
+with relative URLs, so an output folder works offline, from a USB stick, as it is.
+
+Nothing is executed: the pages show the outputs stored in the notebooks, and the stored
+widget state makes each widget's last view render (not live: use ``present`` for that).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+NPM_CACHE = REPO / "build" / "npm-cache"
+SERIES_TITLE = "Backpropagation Through Time, equation by equation"
+
+
+@dataclass(frozen=True)
+class Vendored:
+    """One npm package copied into ``vendor/<folder>``: only the files under ``keep``."""
+
+    name: str
+    version: str
+    integrity: str  # the registry's dist.integrity of the tarball
+    folder: str
+    keep: tuple[str, ...]
+
+
+VENDORED = (
+    Vendored("reveal.js", "4.6.1",
+             "sha512-1CW0auaXNPmwmvQ7TwpszwVxMi2Xr5cTS3J3EBC/HHgbPF32Dn7aiu/LKWDOGjMbaDwKQiGmfqcoGQ74HUHCMw==",
+             "reveal.js", ("dist/", "plugin/notes/")),
+    Vendored("requirejs", "2.3.7",
+             "sha512-DouTG8T1WanGok6Qjg2SXuCMzszOo0eHeH9hDZ5Y4x8Je+9JB38HdTLT4/VA8OaUhBa0JPVHJ0pyBkM1z+pDsw==",
+             "requirejs", ("require.js",)),
+    Vendored("jquery", "3.7.1",
+             "sha512-m4avr8yL8kmFN8psrbFFFmB/If14iN5o9nw/NgnnM+kybDJpRsAynV2BsfpTYrTRysYUdADVD7CkUUizgkpLfg==",
+             "jquery", ("dist/jquery.min.js",)),
+    # MathJax 2: nbconvert's templates configure it with the MathJax 2 API.
+    Vendored("mathjax", "2.7.9",
+             "sha512-NOGEDTIM9+MrsqnjPEjVGNx4q0GQxqm61yQwSK+/5S59i26wId5IC5gNu9/bu8+CCVl5p9G2IHcAl/wJa+5+BQ==",
+             "mathjax", ("MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js", "extensions/",
+                         "jax/input/TeX/", "jax/output/CommonHTML/", "jax/output/PreviewHTML/",
+                         "jax/element/", "localization/en/", "fonts/HTML-CSS/TeX/woff/")),
+    # The embedded widget manager that ipywidgets 8 (controls 5) views need.
+    Vendored("@jupyter-widgets/html-manager", "1.0.15",
+             "sha512-5thBIV6ymNgmPVOHvzx+gGy8ZSKmSazhtGw4/c4xJDVzRhG9PTeQsRjF3FUTopvFi//SABeNz1yp47bCrJ3CQA==",
+             "html-manager", ("dist/embed-amd.js", "dist/libembed-amd.js", "dist/*.woff2", "dist/*.woff",
+                              "dist/*.ttf", "dist/*.eot", "dist/*.svg")),
+)
+
+# Where the pages look for each script, relative to the page (the vendor folder sits beside it).
+LOCAL_URLS = {
+    "reveal_url_prefix": "vendor/reveal.js",
+    "require_js_url": "vendor/requirejs/require.js",
+    "jquery_url": "vendor/jquery/dist/jquery.min.js",
+    "mathjax_url": "vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+    "widget_renderer_url": "vendor/html-manager/dist/embed-amd.js",
+}
+
+# The offline page templates, on top of nbconvert's 'reveal' and 'lab' ones:
+# - its reveal template imports mermaid.js from a CDN on every page, unconditionally; the series
+#   has no mermaid diagrams, so that block goes;
+# - the widget manager finds its icon fonts (Font Awesome: the Play widget's buttons) beside the
+#   AMD modules it defines ("@jupyter-widgets/base", ...), which require.js resolves relative
+#   to the page: map those module names onto the vendored dist/ folder.
+_OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block html_head_js_mermaidjs %}{% endblock %}
+{% block jupyter_widgets %}
+{%- if "widgets" in nb.metadata -%}
+<script>
+require.config({paths: {"@jupyter-widgets": "vendor/html-manager/dist",
+                        "@jupyter-widgets/html-manager/dist": "vendor/html-manager/dist"}});
+</script>
+{{ super() }}
+{%- endif -%}
+{% endblock jupyter_widgets %}
+"""
+
+
+# ---------------------------------------------------------------- vendored scripts
+
+def _npm_pack(pkg: Vendored, cache: Path) -> Path:
+    """The package's tarball in ``cache`` (``npm pack`` on first use), checked against its sha512."""
+    cache.mkdir(parents=True, exist_ok=True)
+    tgz = cache / f"{pkg.folder}-{pkg.version}.tgz"
+    if not tgz.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise RuntimeError("npm is needed once to fetch the offline copies of reveal.js, "
+                               "MathJax, ...: install Node.js/npm (Debian: apt-get install npm)")
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            result = subprocess.run([npm, "pack", f"{pkg.name}@{pkg.version}", "--silent",
+                                     "--pack-destination", tmp],
+                                    capture_output=True, text=True, timeout=300, check=False)
+            packed = list(Path(tmp).glob("*.tgz"))
+            if result.returncode != 0 or len(packed) != 1:
+                raise RuntimeError(f"npm pack {pkg.name}@{pkg.version} failed:\n{result.stderr}")
+            _check_integrity(packed[0], pkg)
+            os.replace(packed[0], tgz)  # atomic: parallel builds never see half a file
+    _check_integrity(tgz, pkg)
+    return tgz
+
+
+def _check_integrity(tgz: Path, pkg: Vendored) -> None:
+    algo, _, expected = pkg.integrity.partition("-")
+    digest = base64.b64encode(hashlib.new(algo, tgz.read_bytes()).digest()).decode()
+    if digest != expected:
+        raise RuntimeError(f"{tgz} does not match the registry's {algo} for {pkg.name}@{pkg.version}")
+
+
+def _kept(rel: str, keep: tuple[str, ...]) -> bool:
+    from fnmatch import fnmatch
+
+    if rel.endswith(".map"):
+        return False
+    return any(rel == k or (k.endswith("/") and rel.startswith(k)) or ("*" in k and fnmatch(rel, k))
+               for k in keep)
+
+
+def fetch_vendor(dest: Path, cache: Path = NPM_CACHE) -> Path:
+    """Copy the offline scripts into ``dest`` (one folder per package); return ``dest``."""
+    dest = Path(dest)
+    for pkg in VENDORED:
+        target = dest / pkg.folder
+        stamp = target / ".vendored"
+        if stamp.exists() and stamp.read_text() == f"{pkg.name}@{pkg.version}":
+            continue
+        tgz = _npm_pack(pkg, Path(cache))
+        shutil.rmtree(target, ignore_errors=True)
+        with tarfile.open(tgz, "r:gz") as tar:
+            for member in tar.getmembers():
+                rel = member.name.split("/", 1)[1] if "/" in member.name else ""
+                if not member.isfile() or ".." in Path(rel).parts or not _kept(rel, pkg.keep):
+                    continue
+                out = target / rel
+                out.parent.mkdir(parents=True, exist_ok=True)
+                with tar.extractfile(member) as src:
+                    out.write_bytes(src.read())
+        stamp.write_text(f"{pkg.name}@{pkg.version}")
+    return dest
+
+
+# ---------------------------------------------------------------- export
+
+def series_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
+    """The series' notebooks ``NN_slug.ipynb`` in order."""
+    return sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+
+
+def notebook_title(nb) -> str:
+    """The text of the notebook's first markdown heading (its name if it has none)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return nb.metadata.get("title", "")
+
+
+def _exporter(kind: str):
+    import jinja2
+    from nbconvert import HTMLExporter, SlidesExporter
+
+    cls = {"slides": SlidesExporter, "html": HTMLExporter}[kind]
+    loader = jinja2.DictLoader({"bptt_offline.j2": _OFFLINE_TEMPLATE})
+    exporter = cls(extra_loaders=[loader], template_file="bptt_offline.j2")
+    for name, url in LOCAL_URLS.items():
+        if name == "reveal_url_prefix" and kind != "slides":
+            continue
+        setattr(exporter, name, url)
+    if kind == "slides":
+        exporter.reveal_scroll = True  # long derivation slides scroll instead of being cut off
+        exporter.reveal_theme = "white"  # its fonts ship with reveal.js ('simple' loads Google Fonts)
+    return exporter
+
+
+def export(kind: str, out: Path, notebooks: list[Path] | None = None,
+           cache: Path = NPM_CACHE) -> list[Path]:
+    """Write one page per notebook (``kind`` 'slides' or 'html'), the vendor folder and index.html."""
+    import nbformat
+
+    if kind not in ("slides", "html"):
+        raise ValueError(f"kind must be 'slides' or 'html', got {kind!r}")
+    notebooks = series_notebooks() if notebooks is None else [Path(p) for p in notebooks]
+    if not notebooks:
+        raise ValueError("notebooks: no NN_slug.ipynb notebook to export")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    fetch_vendor(out / "vendor", cache)
+    exporter = _exporter(kind)
+    pages = []
+    entries = []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+        page = out / f"{path.stem}{exporter.file_extension}"
+        page.write_text(body, encoding="utf-8")
+        pages.append(page)
+        sections = slide_titles(body) if kind == "slides" else []
+        entries.append((page.name, path.stem, notebook_title(nb), sections))
+    (out / "index.html").write_text(index_page(kind, entries), encoding="utf-8")
+    return pages
+
+
+def index_page(kind: str, entries: list[tuple[str, str, str, list[str]]]) -> str:
+    """A plain page linking every notebook's page (and, for slides, listing its sections)."""
+    from . import style
+
+    what = "Slides" if kind == "slides" else "Notebooks (static HTML)"
+    items = []
+    for href, stem, title, sections in entries:
+        sub = "".join(f"<li>{html.escape(s)}</li>" for s in sections)
+        items.append(f'<li><a href="{html.escape(href)}">{html.escape(stem[:2])} · '
+                     f'{html.escape(title or stem)}</a>' + (f"<ol>{sub}</ol>" if sub else "") + "</li>")
+    hint = ("Arrow keys move between sections (→) and steps (↓); <kbd>S</kbd> opens the speaker "
+            "view; <kbd>F</kbd> full screen. Widgets show their stored last view; for live widgets "
+            "run <code>make present NB=04</code>." if kind == "slides" else
+            "Each page shows the notebook as stored, with the last view of every widget. "
+            "For live widgets open the notebook in JupyterLab (<code>make lab</code>).")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{html.escape(SERIES_TITLE)} · {what}</title>
+<style>
+body {{ font-family: sans-serif; font-size: {style.FONT_SIZE + 4}px; max-width: 50em; margin: 2em auto;
+       padding: 0 1em; line-height: 1.5; }}
+h1 {{ color: {style.FORWARD}; }}
+a {{ color: {style.FORWARD}; }}
+ol ol {{ font-size: 80%; color: {style.NEUTRAL}; }}
+kbd, code {{ background: #f2f2f2; padding: 0 .25em; border-radius: 3px; }}
+</style>
+</head>
+<body>
+<h1>{html.escape(SERIES_TITLE)}</h1>
+<p>{what}. {hint}</p>
+<ol class="bptt-index">
+{chr(10).join(items)}
+</ol>
+</body>
+</html>
+"""
+
+
+# ---------------------------------------------------------------- checks (used by the tests)
+
+class _Outline(HTMLParser):
+    """Top-level reveal sections inside ``div.slides``: their subslide count and first heading."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sections: list[dict] = []
+        self.scripts: list[str] = []
+        self._depth = 0          # <section> nesting depth
+        self._heading = None     # text collected for the first heading of the current section
+        self._skip = 0           # inside an anchor link (the ¶ after a heading)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.scripts.append(attrs["src"])
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "") and attrs.get("href"):
+            self.scripts.append(attrs["href"])
+        if tag == "section":
+            self._depth += 1
+            if self._depth == 1:
+                self.sections.append({"title": "", "subslides": 0})
+            elif self._depth == 2:
+                self.sections[-1]["subslides"] += 1
+        elif tag in ("h1", "h2", "h3") and self.sections and not self.sections[-1]["title"]:
+            self._heading = []
+        elif tag == "a" and "anchor-link" in (attrs.get("class") or ""):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self._depth -= 1
+        elif tag == "a" and self._skip:
+            self._skip -= 1
+        elif tag in ("h1", "h2", "h3") and self._heading is not None:
+            self.sections[-1]["title"] = " ".join("".join(self._heading).split())
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading is not None and not self._skip:
+            self._heading.append(data)
+
+
+def slide_outline(page: str) -> list[dict]:
+    """[{'title': first heading, 'subslides': n}] per top-level reveal section of a slides page."""
+    parser = _Outline()
+    parser.feed(page)
+    return parser.sections
+
+
+def slide_titles(page: str) -> list[str]:
+    return [s["title"] for s in slide_outline(page)]
+
+
+def loaded_urls(page: str) -> list[str]:
+    """Every script and stylesheet a page loads: tags, JS module imports, require() and the widget manager."""
+    parser = _Outline()
+    parser.feed(page)
+    urls = list(parser.scripts)
+    urls += re.findall(r"import\s+\w+\s+from\s+'([^']+)'", page)
+    urls += re.findall(r"widgetRendererSrc\s*=\s*'([^']+)'", page)
+    for block in re.findall(r"require\(\s*\{[^}]*\}\s*,\s*\[([^\]]*)\]", page):
+        urls += re.findall(r'"([^"]+)"', block)
+    return urls
+
+
+def is_remote(url: str) -> bool:
+    return bool(re.match(r"^(https?:)?//", url.strip(), re.IGNORECASE))
+
+
+def missing_local_files(page_path: Path) -> list[str]:
+    """Local URLs loaded by a page whose file does not exist next to it (require() adds no .js)."""
+    page_path = Path(page_path)
+    missing = []
+    for url in loaded_urls(page_path.read_text(encoding="utf-8")):
+        if is_remote(url) or url.startswith("data:"):
+            continue
+        target = page_path.parent / url.split("?", 1)[0]
+        if not target.exists():
+            missing.append(url)
+    return missing
+
+
+# ---------------------------------------------------------------- present
+
+def find_notebook(spec: str, folder: Path = NOTEBOOKS) -> Path:
+    """'04', '4', '04_backward_stepper' or a path -> the notebook's path."""
+    path = Path(spec)
+    if path.suffix == ".ipynb" and path.exists():
+        return path
+    if not isinstance(spec, str) or not spec.strip():
+        raise ValueError("NB: give a notebook number, e.g. NB=04")
+    prefix = spec.strip().zfill(2) if spec.strip().isdigit() else spec.strip()
+    matches = [p for p in series_notebooks(folder) if p.stem.startswith(prefix)]
+    if len(matches) != 1:
+        names = ", ".join(p.stem for p in series_notebooks(folder)) or "none"
+        raise ValueError(f"NB={spec!r} matches {len(matches)} notebooks (there are: {names})")
+    return matches[0]
+
+
+def voila_command(notebook: Path, port: int, ip: str = "127.0.0.1") -> list[str]:
+    """Voilà serving one notebook: cells run in a fresh kernel, code hidden, widgets live."""
+    return [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
+            f"--Voila.ip={ip}", "--theme=light"]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bptt_helpers.lecture", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for kind in ("slides", "html"):
+        p = sub.add_parser(kind, help=f"export every notebook as {kind} into OUT")
+        p.add_argument("out", type=Path)
+        p.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
+    p = sub.add_parser("present", help="serve one notebook live through Voilà")
+    p.add_argument("nb", help="notebook number, e.g. 04")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--ip", default="127.0.0.1", help="0.0.0.0 to reach it from another machine")
+    args = parser.parse_args(argv)
+    if args.command == "present":
+        try:
+            path = find_notebook(args.nb)
+        except ValueError as err:
+            parser.error(str(err))
+        print(f"Presenting {path.name}: open http://{args.ip if args.ip != '0.0.0.0' else 'localhost'}"
+              f":{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
+        return subprocess.call(voila_command(path, args.port, args.ip))
+    pages = export(args.command, args.out, args.notebooks or None)
+    print(f"{len(pages)} pages and index.html in {args.out}/ (offline: vendor/ beside them)",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
