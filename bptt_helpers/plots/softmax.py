@@ -1,0 +1,101 @@
+"""Pictures for §3.1 (logits): the softmax Jacobian and the gradient dL/do^(t).
+
+- :func:`plot_softmax_jacobian`: a heatmap of (Dŷ)_o = diag(ŷ) - ŷ^T ŷ next to ŷ itself;
+- :func:`plot_dlogits`: the bars of (DL)_(o^(t)) = (1/τ)(ŷ - onehot(y)), eq 4.1.
+
+The numbers come from :mod:`bptt_helpers.jacobians` and the backward pass; these
+functions only draw.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import TwoSlopeNorm
+
+from .. import style
+from ..jacobians import _vector, softmax_jacobian
+
+
+def _labels(labels, n: int) -> list[str]:
+    if labels is None:
+        return [str(i) for i in range(n)]
+    labels = [repr(s)[1:-1] if isinstance(s, str) else str(s) for s in labels]
+    if len(labels) != n:
+        raise ValueError(f"labels must hold one name per entry of y_hat ({n}), got {len(labels)}")
+    return [s if s != " " else "␣" for s in labels]
+
+
+def plot_softmax_jacobian(y_hat, labels=None, target: int | None = None, annotate: bool | None = None):
+    """Heatmap of the softmax Jacobian (Dŷ)_o, with ŷ as bars beside it; returns the Figure.
+
+    y_hat: (vocab,) probabilities. labels: optional names of the vocab entries (e.g.
+    characters). target: optional index y whose row is outlined (the row that eq 3.1 uses).
+    annotate: write the values in the cells (default: when vocab <= 12).
+    """
+    y_hat = _vector("y_hat", y_hat)
+    n = y_hat.size
+    names = _labels(labels, n)
+    if target is not None and not 0 <= int(target) < n:
+        raise ValueError(f"target must lie in [0, {n - 1}], got {target}")
+    jac = softmax_jacobian(y_hat)
+    annotate = n <= 12 if annotate is None else annotate
+    fig, (ax_j, ax_y) = plt.subplots(1, 2, figsize=(11.5, 6.2),
+                                     gridspec_kw={"width_ratios": [4, 1.3], "wspace": 0.35})
+    vmax = float(np.max(np.abs(jac))) or 1.0
+    image = ax_j.imshow(jac, cmap=style.DIVERGING_CMAP, norm=TwoSlopeNorm(0.0, -vmax, vmax))
+    ax_j.set_xticks(range(n), names)
+    ax_j.set_yticks(range(n), names)
+    ax_j.set_xlabel(r"input $o_i$ (column $i$)")
+    ax_j.set_ylabel(r"output $\hat y_k$ (row $k$)")
+    ax_j.set_title(r"$(D\hat y)_o = \mathrm{diag}(\hat y) - \hat y^\top \hat y$")
+    for spine in ax_j.spines.values():
+        spine.set_visible(False)
+    if annotate:
+        for k in range(n):
+            for i in range(n):
+                value = jac[k, i]
+                colour = "white" if abs(value) > 0.6 * vmax else "black"
+                ax_j.text(i, k, f"{value:.2f}".replace("-0.00", "0.00"), ha="center", va="center",
+                          fontsize=style.FONT_SIZE - 5, color=colour)
+    if target is not None:
+        y = int(target)
+        ax_j.add_patch(plt.Rectangle((-0.5, y - 0.5), n, 1, fill=False, lw=2.5,
+                                     ec=style.HIGHLIGHT, clip_on=False))
+    fig.colorbar(image, ax=ax_j, fraction=0.046, pad=0.03)
+
+    colours = [style.HIGHLIGHT if target is not None and k == int(target) else style.FORWARD
+               for k in range(n)]
+    ax_y.barh(range(n), y_hat, color=colours)
+    ax_y.set_ylim(n - 0.5, -0.5)
+    ax_y.set_yticks(range(n), names)
+    ax_y.set_xlabel(r"$\hat y_k$")
+    ax_y.set_title(r"$\hat y = \mathrm{softmax}(o)$")
+    ax_y.set_xlim(0, max(1e-12, float(y_hat.max())) * 1.15)
+    return fig
+
+
+def plot_dlogits(y_hat, target: int, tau: int, labels=None, ax=None):
+    """Bars of (DL)_(o^(t)) = (1/τ)(ŷ - onehot(y)) (eq 4.1) for one timestep; returns the Axes.
+
+    Every bar is ŷ_i / τ (case i ≠ y, eq 3.3) except the target's, (ŷ_y - 1)/τ (eq 3.2),
+    the only negative one. y_hat: (vocab,); target: int; tau: int >= 1.
+    """
+    from ..jacobians import chain_rule_dlogits
+
+    grad = chain_rule_dlogits(y_hat, target, tau)
+    n = grad.size
+    names = _labels(labels, n)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6.0, 0.55 * n + 2), 4.2))
+    colours = [style.HIGHLIGHT if i == target else style.BACKWARD for i in range(n)]
+    ax.bar(range(n), grad, color=colours)
+    ax.axhline(0, color=style.NEUTRAL, lw=1)
+    ax.set_xticks(range(n), names)
+    ax.set_xlabel(r"logit $o_i$")
+    ax.set_ylabel(r"$(DL)_{o_i^{(t)}}$")
+    ax.set_title(rf"$(DL)_{{o^{{(t)}}}}$ with $\tau = {tau}$: target '{names[target]}' is the only "
+                 "negative bar")
+    pad = 0.1 * float(np.max(np.abs(grad)))
+    ax.set_ylim(min(grad.min() - pad, -pad), grad.max() + pad)
+    return ax
