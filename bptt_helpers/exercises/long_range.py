@@ -1,0 +1,77 @@
+"""Checkers for notebooks 09 and 10: the Jacobian factor of eq 3.7 and clipping by global norm."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..long_range import jacobian_factor
+from ..params import PARAM_NAMES, Params, init_params
+from ..train import clip_grad_norm
+from . import CheckResult, run_check
+
+
+def _factor_cases():
+    rng = np.random.default_rng(7)
+    cases = []
+    for n in (3, 5, 8):
+        h_next = np.tanh(rng.standard_normal(n))
+        W = rng.standard_normal((n, n))
+        cases.append(((h_next, W), jacobian_factor(h_next, W)))
+    return cases
+
+
+def check_jacobian_factor(student_fn) -> CheckResult:
+    """``student_fn(h_next, W)`` must return diag[1 - (h^(t+1))^2] W (eq 3.7), shape (n, n).
+
+    A function that scales the *columns* of W instead (``W * (1 - h**2)``, which is what
+    PyTorch broadcasting makes of the row vector in eq 4.3) gets a specific hint.
+    """
+    title = "Jacobian factor diag[1 - h²] W"
+    hint = ("h_next is h^(t+1); eq 3.7 multiplies row i of W by 1 - (h_i^(t+1))^2, "
+            "e.g. np.diag(1 - h_next**2) @ W")
+    cases = _factor_cases()
+    result = run_check(title, student_fn, cases, hint)
+    if result.passed:
+        return result
+    (h_next, W), _ = cases[0]
+    try:
+        got = np.asarray(student_fn(h_next, W), dtype=float)
+    except Exception:  # already reported by run_check
+        return result
+    if got.shape == W.shape and np.allclose(got, W * (1 - h_next**2)[None, :]):
+        return CheckResult(False, f"✗ {title}: you scaled the columns of W (W ⊙ [1 - h²] with the "
+                                  "row vector broadcast along rows): that is W diag[1 - h²], not "
+                                  "diag[1 - h²] W. Scale the rows: (1 - h_next**2)[:, None] * W.")
+    return result
+
+
+def _flat(grads) -> np.ndarray:
+    if not isinstance(grads, Params):
+        raise TypeError(f"must return a bptt_helpers.Params, got {type(grads).__name__}")
+    return np.concatenate([np.ravel(getattr(grads, name)) for name in PARAM_NAMES])
+
+
+def _clip_cases():
+    cases = []
+    for seed, max_norm in ((0, 1.0), (1, 0.3), (2, 50.0)):  # the last one is below the threshold
+        grads = init_params(5, 3, 4, seed=seed)
+        grads.W = grads.W * 20  # one tensor much larger: per-tensor clipping gives another answer
+        clipped, _ = clip_grad_norm(grads, max_norm)
+        cases.append(((grads, max_norm), _flat(clipped)))
+    return cases
+
+
+def check_clip_grad_norm(student_fn) -> CheckResult:
+    """``student_fn(grads, max_norm)`` must return the :class:`Params` rescaled to global norm <= max_norm.
+
+    One factor for all six tensors together (the global L2 norm), and nothing changes when
+    the norm is already below ``max_norm``; compared with :func:`bptt_helpers.clip_grad_norm`.
+    """
+    hint = ("global norm = sqrt(sum of g**2 over ALL six tensors); if it exceeds max_norm, "
+            "multiply every tensor by max_norm / norm, otherwise return them unchanged")
+    cases = _clip_cases()
+
+    def flat_student(grads, max_norm):
+        return _flat(student_fn(grads.copy(), max_norm))
+
+    return run_check("clip by global norm", flat_student, cases, hint, rtol=1e-9)
