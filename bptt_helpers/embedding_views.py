@@ -200,3 +200,17 @@ def _check_scatter_args(rows, tokens, vocab_size):
     if tokens.size and (tokens.min() < 0 or tokens.max() >= vocab_size):
         raise ValueError(f"tokens must lie in [0, {vocab_size - 1}]")
     return rows, tokens
+
+
+def dE_triple_sum(params: Params, cache: ForwardCache, dh) -> np.ndarray:
+    """Eq (3.19), the "triple sum": Σ_t Σ_i Σ_m (DL)_(a_m^(t)) (Da_m^(t))_(x_i^(t)) (Dx_i^(t))_(E).
+
+    (DL)_(a^(t)) = (DL)_(h^(t)) ⊙ (1 - (h^(t))^2); (Da_m)_(x_i) = U[m, i]; (Dx_i)_(E) is slice i
+    of the tensor of :func:`embedding_jacobian_tensor`. One ``einsum`` over t, m, i.
+    Returns (vocab, d_model).
+    """
+    da = np.asarray(dh) * cache.dtanh                        # (..., T, n_hidden)
+    da = da.reshape(-1, params.n_hidden)                     # (positions, m)
+    tensors = np.stack([embedding_jacobian_tensor(params.vocab_size, params.d_model, int(tok))
+                        for tok in cache.inputs.ravel()])    # (positions, vocab, i, j)
+    return np.einsum("tm,mi,tvij->vj", da, params.U, tensors)

@@ -66,7 +66,7 @@ def test_three_views_equal_package_dE_and_finite_differences(batched):
         inputs, targets, h0 = REPEAT_INPUTS, REPEAT_TARGETS, random_h0((params.n_hidden,))
     cache, dh, dE = _grads(params, inputs, targets, h0)
     for view in (ev.dE_via_tensor(params, cache, dh), ev.dE_via_unfolded(params, cache, dh),
-                 ev.dE_contributions(params, cache, dh).sum(axis=0)):
+                 ev.dE_contributions(params, cache, dh).sum(axis=0), ev.dE_triple_sum(params, cache, dh)):
         np.testing.assert_allclose(view, dE, rtol=0, atol=1e-14)
     numeric = bh.numerical_grad(params, inputs, targets, h0, "E")
     bh.compare_grads({"E": dE}, {"E": numeric}).assert_close(1e-7)

@@ -65,7 +65,8 @@ def embedding_rows_view(params: Params, cache: ForwardCache, dh, labels, step: i
         term = terms[step - 1, token]
         times = read.count(token)
         what = ("its row gets its first term" if times == 1
-                else f"its row already has {times - 1} term(s): this one is ADDED to them")
+                else f"its row already has {times - 1} term{'s' if times > 2 else ''}: "
+                     "this one is ADDED")
         caption = f"t = {step} of {T}: reads {label!r} for the {_ordinal(times)} time, {what}."
         if step == T:
             caption += " All τ terms added: this is dL/dE (eq 4.9)."
