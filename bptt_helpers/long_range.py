@@ -15,8 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import grads_fast
-from .forward_pass import ForwardCache, forward
-from .params import Params, init_params
+from .forward_pass import ForwardCache, _run, forward
+from .params import PARAM_NAMES, Params, init_params
+from .validate import check_inputs
 
 
 def jacobian_factor(h_next: np.ndarray, W: np.ndarray) -> np.ndarray:
@@ -78,6 +79,43 @@ def last_step_dhidden(params: Params, inputs, targets, h0=None) -> tuple[Forward
     return cache, grads_fast.dhidden(params, cache, last_step_dlogits(cache))
 
 
+def numerical_last_step_grad(params: Params, inputs, targets, h0, wrt: str,
+                             eps: float = 1e-6) -> np.ndarray:
+    """d L^(τ) / d(wrt) by central differences in float64, for the last-step loss alone.
+
+    wrt: a parameter name (``E U W b V c``, shape of that parameter) or ``"h"`` (the
+    hidden states h^(1..τ), shape (T, n_hidden), each nudge flowing on through the
+    rest of the forward pass, as in :func:`bptt_helpers.numerical_grad`).
+    """
+    if wrt not in PARAM_NAMES + ("h",):
+        raise ValueError(f"wrt must be one of {PARAM_NAMES + ('h',)}, got {wrt!r}")
+    params = params.astype(np.float64)
+    inputs, targets, h0 = check_inputs(params, inputs, targets, h0)
+    if inputs.ndim != 1:
+        raise ValueError(f"inputs must be one sequence of shape (T,), got shape {inputs.shape}")
+    if wrt == "h":
+        shape = (inputs.shape[0], params.n_hidden)
+
+        def last_loss(delta):
+            return _run(params, inputs, targets, h0, h_delta=delta).losses[-1]
+    else:
+        shape = getattr(params, wrt).shape
+
+        def last_loss(delta):
+            nudged = params.copy()
+            getattr(nudged, wrt)[...] += delta
+            return _run(nudged, inputs, targets, h0).losses[-1]
+    grad, delta = np.zeros(shape), np.zeros(shape)
+    for index in np.ndindex(shape):
+        delta[index] = eps
+        plus = last_loss(delta)
+        delta[index] = -eps
+        minus = last_loss(delta)
+        delta[index] = 0.0
+        grad[index] = (plus - minus) / (2 * eps)
+    return grad
+
+
 def dhidden_by_products(cache: ForwardCache, W: np.ndarray, dh_last: np.ndarray) -> np.ndarray:
     """Rows (DL)_(h^(τ)) (Dh^(τ))_(h^(t)) for t = 1..τ: eq 4.3 unrolled for a last-step loss.
 
@@ -98,6 +136,15 @@ def input_grad(params: Params, cache: ForwardCache, dh: np.ndarray) -> np.ndarra
     dh: like ``cache.a`` -> (..., T, d_model).
     """
     return (dh * cache.dtanh) @ params.U
+
+
+def input_grad_norms(params: Params, inputs, targets, h0=None) -> np.ndarray:
+    """‖(DL^(τ))_(x^(t))‖ for t = 1..τ, for the last-step loss: how much each input step is heard.
+
+    inputs, targets: int (T,) -> (T,). Entry 0 is the first token's, entry τ-1 the last one's.
+    """
+    cache, dh = last_step_dhidden(params, inputs, targets, h0)
+    return grad_norms(input_grad(params, cache, dh))
 
 
 def spectral_radius(W: np.ndarray) -> float:

@@ -46,17 +46,21 @@ def test_product_of_factors_reproduces_dhidden_for_last_step_loss():
 def test_last_step_dhidden_matches_finite_differences_of_last_step_loss():
     params, inputs, targets, h0 = _model(tau=6)
     cache, dh = lr.last_step_dhidden(params, inputs, targets, h0)
-    # L^(τ) = τ · L - Σ_{t<τ} L^(t) is awkward; nudge h^(t) and recompute L^(τ) directly.
-    from bptt_helpers.forward_pass import _run
-    numeric = np.zeros_like(dh)
-    eps = 1e-6
-    for index in np.ndindex(dh.shape):
-        delta = np.zeros_like(dh)
-        delta[index] = eps
-        plus = _run(params, inputs, targets, h0, h_delta=delta).losses[-1]
-        minus = _run(params, inputs, targets, h0, h_delta=-delta).losses[-1]
-        numeric[index] = (plus - minus) / (2 * eps)
+    numeric = lr.numerical_last_step_grad(params, inputs, targets, h0, "h")
     bh.compare_grads({"h": dh}, {"h": numeric}).assert_close(1e-7)
+    # the row of E of a token read once is (DL^(τ))_(x^(t)) of that step
+    dx = lr.input_grad(params, cache, dh)
+    numeric_E = lr.numerical_last_step_grad(params, inputs, targets, h0, "E")
+    once = [t for t in range(6) if list(inputs).count(inputs[t]) == 1]
+    assert once
+    for t in once:
+        np.testing.assert_allclose(dx[t], numeric_E[inputs[t]], rtol=1e-6, atol=1e-9)
+    # and it is not the mean loss's gradient
+    assert not np.allclose(numeric, bh.numerical_grad(params, inputs, targets, h0, "h"))
+    with pytest.raises(ValueError, match="wrt"):
+        lr.numerical_last_step_grad(params, inputs, targets, h0, "x")
+    with pytest.raises(ValueError, match="one sequence"):
+        lr.numerical_last_step_grad(params, np.stack([inputs] * 2), np.stack([targets] * 2), None, "h")
 
 
 def test_jacobian_product_identity_and_composition():
@@ -132,3 +136,11 @@ def test_bad_input():
         lr.jacobian_product("cache", params.W, 1)
     with pytest.raises(ValueError, match="input_scale"):
         lr.random_model(1.0, input_scale=-1)
+
+
+def test_input_grad_norms():
+    params, inputs, targets, h0 = _model()
+    cache, dh = lr.last_step_dhidden(params, inputs, targets, h0)
+    norms = lr.input_grad_norms(params, inputs, targets, h0)
+    np.testing.assert_allclose(norms, np.linalg.norm((dh * cache.dtanh) @ params.U, axis=1))
+    assert norms.shape == (12,)

@@ -78,7 +78,7 @@ def ratio_figure(radii, log_ratios, critical: float | None = None, tau: int = 50
         ax.set_xlabel("spectral radius ρ(W)")
         ax.set_ylabel(f"log10 ‖dL/dh(1)‖ / ‖dL/dh({tau})‖")
         ax.text(0.02, 0.92, "explodes ↑", transform=ax.transAxes, color=style.BACKWARD)
-        ax.text(0.02, 0.05, "vanishes ↓", transform=ax.transAxes, color=style.BACKWARD)
+        ax.text(0.25, 0.05, "vanishes ↓", transform=ax.transAxes, color=style.BACKWARD)
         ax.legend(loc="lower right", frameon=False)
         ax.grid(True, alpha=0.3)
     return fig
