@@ -81,7 +81,8 @@ def plot_backward_progress(norms, t: int, ax=None):
     ax.set_xticks(steps if tau <= 16 else np.linspace(1, tau, 8).round().astype(int))
     ax.set_xlabel("t")
     ax.set_ylabel(r"$\|(DL)_{h^{(t)}}\|$")
-    ax.set_title(f"backward pass: t = {tau} down to {t}", fontsize=style.FONT_SIZE)
+    so_far = f"t = {tau}, the first step" if t == tau else f"t = {tau} down to {t}"
+    ax.set_title(f"backward pass so far: {so_far}", fontsize=style.FONT_SIZE)
     return ax
 
 
