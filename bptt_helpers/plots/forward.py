@@ -89,7 +89,7 @@ def plot_losses_so_far(ax, all_losses, t: int, running_mean: float):
     ax.set_xlabel("step s")
     ax.set_ylabel("L(s)")
     ax.set_xlim(0.4, tau + 0.6)
-    ax.set_xticks(steps if tau <= 16 else np.unique(np.linspace(1, tau, 8).round().astype(int)))
+    ax.set_xticks(steps if tau <= 8 else np.unique(np.linspace(1, tau, 6).round().astype(int)))
     ax.set_title(f"losses L(1..{t}) so far", fontsize=style.FONT_SIZE)
 
 
