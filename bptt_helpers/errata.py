@@ -54,6 +54,23 @@ def _rel(a, b) -> float:
     return compare_grads({"g": a}, {"g": b}).max_rel_err
 
 
+def _check_sign_in_3_3() -> ErratumCheck:
+    params, inputs, targets, h0, cache, _, _ = _setup()
+    numeric = numerical_grad(params, inputs, targets, h0, "o")
+    tau, y_hat, y = cache.T, cache.y_hat, cache.targets
+    printed, corrected = np.zeros_like(y_hat), np.zeros_like(y_hat)
+    for t in range(tau):
+        p_y = y_hat[t, y[t]]
+        for i in range(y_hat.shape[1]):
+            if i == y[t]:  # case (3.2), printed correctly
+                printed[t, i] = corrected[t, i] = -(1 / tau) * (1 / p_y) * (p_y - p_y**2)
+            else:  # case (3.3): (DL^(t))_(ŷ_y) = -1/ŷ_y and (Dŷ_y)_(o_i) = -ŷ_y ŷ_i
+                printed[t, i] = -(1 / tau) * (1 / p_y) * (p_y * y_hat[t, i])
+                corrected[t, i] = -(1 / tau) * (1 / p_y) * (-p_y * y_hat[t, i])
+    return ErratumCheck("dL/do for i ≠ y from the middle of (3.3), with and without the sign",
+                        _rel(printed, numeric), _rel(corrected, numeric))
+
+
 def _check_broadcast_in_4_3() -> ErratumCheck:
     params, inputs, targets, h0, cache, do, _ = _setup()
     numeric = numerical_grad(params, inputs, targets, h0, "h")
@@ -114,6 +131,12 @@ def _notational(name: str, grad_fn) -> Callable[[], ErratumCheck]:
 
 
 ERRATA = [
+    Erratum("sign-3.3", "§3.1, the middle of eq (3.3)",
+            "-(1/τ) (1/ŷ_y) (ŷ_y ŷ_i) = (1/τ) ŷ_i",
+            "the softmax Jacobian entry is (Dŷ_y)_(o_i) = -ŷ_y ŷ_i for i ≠ y, so the middle "
+            "expression is -(1/τ)(1/ŷ_y)(-ŷ_y ŷ_i); as printed it equals -ŷ_i/τ, not the (right) "
+            "final result +ŷ_i/τ",
+            "03_logits.ipynb", _check_sign_in_3_3),
     Erratum("broadcast-4.3", "§3.2, eqs (3.8) and (4.3)",
             "(DL)_h(t+1) ([1 - (h(t+1))^2] ⊙ W), with ⊙ 'given by PyTorch broadcasting'",
             "the vector must act as a column, diag[1 - (h(t+1))^2] W as in (3.7); §3 does speak of "
