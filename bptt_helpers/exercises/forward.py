@@ -41,8 +41,8 @@ def check_preactivation(fn) -> CheckResult:
     U (n_hidden, d_model), b (n_hidden,) -> a (..., n_hidden); one row and batches.
     """
     return run_check("eq (1.4) preactivation", fn, _preactivation_cases(),
-                     hint="rows times transposed weights: h_prev @ W.T + x @ U.T + b "
-                          "(U has shape (n_hidden, d_model))")
+                     hint="every vector is a row, so multiply h_prev and x from the right by the "
+                          "TRANSPOSED weights, then add b; U has shape (n_hidden, d_model)")
 
 
 def _logit_cases():
@@ -57,8 +57,8 @@ def check_softmax(fn) -> CheckResult:
     """Check ``fn(o) -> ŷ`` against eq (1.7): softmax along the last axis, finite for |o| = 1000."""
     cases = [((o,), softmax(o)) for o in _logit_cases()]
     return run_check("eq (1.7) softmax", fn, cases,
-                     hint="subtract the row maximum first (o - o.max(axis=-1, keepdims=True)), "
-                          "then exp and divide by the sum over the LAST axis (keepdims=True)")
+                     hint="subtract each row's maximum before exponentiating (it cancels out), and "
+                          "normalise over the last axis only; keepdims=True keeps the shapes aligned")
 
 
 def check_cross_entropy(fn) -> CheckResult:
@@ -76,8 +76,8 @@ def check_cross_entropy(fn) -> CheckResult:
     o = np.array([[800.0, -800.0, 0.0]])
     cases.append(((o, np.array([1])), cross_entropy(o, np.array([1]))))
     return run_check("eq (1.1) cross-entropy", fn, cases,
-                     hint="log ŷ = (o - m) - log(sum(exp(o - m))) with m the row max; "
-                          "pick the target entry with np.take_along_axis, and negate")
+                     hint="work with log ŷ = (o - max) - log Σ exp(o - max) instead of log(softmax(o)); "
+                          "then pick each position's target entry (np.take_along_axis) and negate")
 
 
 def cache_nbytes(cache) -> int:
