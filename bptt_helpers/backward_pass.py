@@ -18,9 +18,11 @@ def backward(params: Params, cache: ForwardCache) -> Params:
     if not isinstance(cache, ForwardCache):
         raise TypeError(f"cache must be the ForwardCache returned by forward(), "
                         f"got {type(cache).__name__}")
-    if cache.x.shape[-1] != params.d_model or cache.h.shape[-1] != params.n_hidden:
+    made_by = (cache.o.shape[-1], cache.x.shape[-1], cache.h.shape[-1])
+    if made_by != (params.vocab_size, params.d_model, params.n_hidden):
         raise ValueError("cache does not match params: it was made by a model with "
-                         f"d_model={cache.x.shape[-1]}, n_hidden={cache.h.shape[-1]}")
+                         f"(vocab, d_model, n_hidden) = {made_by}, params have "
+                         f"{(params.vocab_size, params.d_model, params.n_hidden)}")
     do = g.dlogits(cache)                 # (4.1)   parallel over t
     dh = g.dhidden(params, cache, do)     # (4.2-3) sequential, t = τ..1
     return Params(

@@ -90,6 +90,8 @@ def windows(ids, window: int, stride: int = 1) -> tuple[np.ndarray, np.ndarray]:
     ids: (N,) -> inputs, targets: (n_windows, window), taking windows every ``stride`` ids.
     """
     ids = _check_ids(ids, window)
+    if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
+        raise ValueError(f"stride must be a positive integer, got {stride!r}")
     starts = np.arange(0, len(ids) - window, stride)
     offsets = np.arange(window)
     return ids[starts[:, None] + offsets], ids[starts[:, None] + offsets + 1]

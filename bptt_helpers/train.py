@@ -46,6 +46,12 @@ def sgd_step(params: Params, grads: Params, lr: float) -> Params:
     """θ <- θ - lr · dL/dθ for all six parameters; returns new :class:`Params`."""
     if not lr > 0:
         raise ValueError(f"lr must be positive, got {lr}")
+    if not isinstance(grads, Params):
+        raise TypeError(f"grads must be a bptt_helpers.Params, got {type(grads).__name__}")
+    for name, value in params.items():
+        if np.shape(getattr(grads, name)) != value.shape:
+            raise ValueError(f"grads.{name} must have the shape of params.{name}, {value.shape}; "
+                             f"got {np.shape(getattr(grads, name))}")
     return Params(**{name: value - lr * getattr(grads, name) for name, value in params.items()})
 
 
@@ -106,6 +112,9 @@ def sample(params: Params, vocab, n_chars: int, prompt: str = "", h0=None,
         raise ValueError(f"temperature must be positive, got {temperature}")
     if isinstance(n_chars, bool) or not isinstance(n_chars, (int, np.integer)) or n_chars < 0:
         raise ValueError(f"n_chars must be a non-negative integer, got {n_chars!r}")
+    if vocab.size != params.vocab_size:
+        raise ValueError(f"vocab has {vocab.size} characters but params were made for "
+                         f"vocab_size={params.vocab_size}")
     rng = np.random.default_rng(seed)
     h = check_h0(h0, (), params.n_hidden, params.E.dtype)
     p = params

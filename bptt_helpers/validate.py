@@ -27,6 +27,9 @@ def check_params(params) -> Params:
             f"got E{params.E.shape}, W{params.W.shape}")
     vocab, d_model = params.E.shape
     n_hidden = params.W.shape[0]
+    if min(vocab, d_model, n_hidden) < 1:
+        raise ValueError(f"params must have vocab, d_model and n_hidden >= 1, got vocab={vocab}, "
+                         f"d_model={d_model}, n_hidden={n_hidden}")
     for name, shape in expected_shapes(vocab, d_model, n_hidden).items():
         got = getattr(params, name).shape
         if got != shape:
@@ -44,7 +47,11 @@ def check_params(params) -> Params:
 
 def check_tokens(name: str, tokens, vocab_size: int) -> np.ndarray:
     """Token ids: integers of shape (T,) or (B, T), T >= 1, each in [0, vocab_size)."""
-    arr = np.asarray(tokens)
+    try:
+        arr = np.asarray(tokens)
+    except ValueError:
+        raise ValueError(f"{name} must be a rectangular array of shape (T,) or (B, T); "
+                         "got rows of different lengths") from None
     if arr.dtype == bool or arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must be integer token ids of shape (T,) or (B, T), "
                         f"got dtype {arr.dtype}")

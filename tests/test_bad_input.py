@@ -1,9 +1,4 @@
-"""Every bad input of issue 2 §3 raises ValueError/TypeError whose message names the argument.
-
-A few inputs are NOT yet rejected correctly by the package; those tests are marked
-``xfail(strict=True)`` with the reason, so they show up in every run and turn into
-failures (XPASS strict) once the package is fixed and the mark must go.
-"""
+"""Every bad input of issue 2 §3 raises ValueError/TypeError whose message names the argument."""
 
 from __future__ import annotations
 
@@ -64,9 +59,6 @@ def test_params_must_be_a_params_object():
         bh.forward(P.as_dict(), INP, TGT, None)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "validate.check_params accepts a zero-size dimension (E (5, 0), U (4, 0): d_model = 0, "
-    "or n_hidden = 0) and forward() returns a loss, although init_params rejects 0"))
 @pytest.mark.parametrize("dims", ["d_model=0", "n_hidden=0"])
 def test_zero_size_model_is_rejected(dims):
     if dims == "d_model=0":
@@ -118,9 +110,6 @@ def test_bad_tokens_are_rejected(which, bad, exc, pattern):
         bh.forward(P, args["inputs"], args["targets"], None)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "ragged nested lists as inputs: np.asarray in validate.check_tokens raises numpy's own "
-    "'inhomogeneous shape' ValueError, which does not name `inputs`"))
 def test_ragged_inputs_name_the_argument():
     with pytest.raises(ValueError) as info:
         bh.forward(P, [[1, 2], [3]], [[1, 2], [3]], None)
@@ -185,10 +174,6 @@ def test_backward_rejects_a_cache_of_another_hidden_size():
         bh.backward(small_params(n_hidden=6), cache)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "backward_pass.backward checks d_model and n_hidden of the cache but not the vocabulary: "
-    "params of vocab 6 with a cache of vocab 5 end in numpy's matmul 'core dimension' "
-    "ValueError, which names neither cache nor params"))
 def test_backward_rejects_a_cache_of_another_vocab():
     cache = bh.forward(P, INP, TGT, None)
     with pytest.raises(ValueError) as info:
@@ -269,9 +254,6 @@ def test_a_non_utf8_file_is_rejected(tmp_path):
         bh.load_text(path)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "data.windows does not validate stride: stride=0 raises ZeroDivisionError, stride=-1 "
-    "silently returns zero windows, stride=1.5 raises an IndexError; none names `stride`"))
 @pytest.mark.parametrize("stride", [0, -1, 1.5])
 def test_windows_rejects_a_bad_stride(stride):
     try:
@@ -306,18 +288,12 @@ def test_bad_training_and_checking_arguments(call, exc, pattern):
         call()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "train.sample does not check that the vocabulary matches params: a 3-char vocab with a "
-    "5-token model fails inside rng.choice with 'a and p must have same size', naming neither"))
 def test_sample_rejects_a_vocab_of_another_size():
     with pytest.raises(ValueError) as info:
         bh.sample(P, bh.CharVocab("abc"), 5)
     assert "vocab" in str(info.value), str(info.value)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "train.sgd_step broadcasts gradients of the wrong shape: grads.b of shape (1,) silently "
-    "updates all 4 entries of b (issue 2 §3: nothing broadcasts silently into a wrong answer)"))
 def test_sgd_step_rejects_gradients_of_the_wrong_shape():
     grads = replaced(P, b=np.ones(1))
     try:
