@@ -150,3 +150,12 @@ def test_stepper_controls_follow_the_view(model, name, tmp_path):
     assert "✓" in stepper.text.value
     stepper.save_png(cache.T, tmp_path / "last.png")
     assert (tmp_path / "last.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_W_stepper_names_the_papers_index(model):
+    params, cache, _ = model
+    stepper = AccumulateStepper.for_parameter(params, cache, "W")
+    fig = stepper.figure(1)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert any("paper's t = 0: uses h(0)" in title for title in titles)
+    matplotlib.pyplot.close(fig)

@@ -97,12 +97,13 @@ def _heat(ax, matrix, vmax, title, cmap=style.DIVERGING_CMAP):
 
 
 def draw_accumulating_heatmap(terms, t: int, total=None, axes=None, name: str = "W",
-                              term_label: str | None = None):
+                              term_label: str | None = None, term_caption=None):
     """Heatmaps of the term of step t, the sum of steps 1..t and ``total``, for terms (T, m, n).
 
     All three panels share one colour scale (the largest entry of any term, partial sum
     or the total), so the middle panel visibly grows into the right one. term_label: the
-    formula of one term, shown in the title (e.g. "do(t) ⊗ h(t)"). Returns the figure.
+    formula of one term, shown in the title (e.g. "do(t) ⊗ h(t)"). term_caption: a function
+    t -> str naming the term of step t (default "term of step t"). Returns the figure.
     """
     terms = np.asarray(terms, dtype=np.float64)
     if terms.ndim != 3:
@@ -124,7 +125,8 @@ def draw_accumulating_heatmap(terms, t: int, total=None, axes=None, name: str = 
     scale = max(scale, 1e-12)
     if t:
         term = terms[t - 1]
-        _heat(axes[0], term, scale, f"term of step {t}\n(max |entry| {np.abs(term).max():.1e})")
+        caption = term_caption(t) if term_caption else f"term of step {t}"
+        _heat(axes[0], term, scale, f"{caption}\n(max |entry| {np.abs(term).max():.1e})")
         for spine in axes[0].spines.values():
             spine.set_color(style.HIGHLIGHT)
             spine.set_linewidth(3)
@@ -147,11 +149,12 @@ def draw_accumulating_heatmap(terms, t: int, total=None, axes=None, name: str = 
 
 
 def draw_one_row_jacobian(h, i: int, n_rows: int, ax=None, row_labels=None, annotate: bool = True,
-                          matrix_name: str = "V", output_name: str = "o"):
+                          matrix_name: str = "V", output_name: str = "o", t: int | None = None):
     """The Jacobian of o_i = Σ_j V_ij h_j + c_i with respect to V: shape (n_rows, len(h)).
 
     Zero everywhere except row ``i``, which holds ``h`` (§3.5; the same picture is
-    (Da_i^(t+1))_W with h^(t) in §3.6). Row i is framed in HIGHLIGHT. Returns the figure.
+    (Da_i^(t+1))_W with h^(t) in §3.6). Row i is framed in HIGHLIGHT; ``t`` (optional) only
+    labels the title with the timestep. Returns the figure.
     """
     h = np.asarray(h, dtype=np.float64)
     if h.ndim != 1:
@@ -178,6 +181,7 @@ def draw_one_row_jacobian(h, i: int, n_rows: int, ax=None, row_labels=None, anno
     ax.set_yticks(range(n_rows), row_labels if row_labels is not None else [str(r) for r in range(n_rows)])
     ax.set_xlabel(f"column j of {matrix_name}")
     ax.set_ylabel(f"row of {matrix_name}")
-    ax.set_title(f"${{(D{output_name}_{{{i}}})}}_{{{matrix_name}}}$: zero except row {i}, "
-                 f"which holds $h$")
+    sup = f"^{{({t})}}" if t is not None else ""
+    ax.set_title(f"${{(D{output_name}_{{{i}}}{sup})}}_{{{matrix_name}}}$: zero except row {i}, "
+                 f"which holds $h{sup}$")
     return ax.figure

@@ -65,13 +65,15 @@ def readout(view: dict, name: str) -> str:
     return f"{head}; {tail}"
 
 
-def render(terms, total, t: int, name: str, labels=None, term_label: str | None = None):
+def render(terms, total, t: int, name: str, labels=None, term_label: str | None = None,
+           term_caption=None):
     """The matplotlib figure for step t: stacked bars for a vector, heatmaps for a matrix."""
     terms = np.asarray(terms, dtype=np.float64)
     if terms.ndim == 2:
         return draw_stacked_bars(terms, t, total, name=name, labels=labels)
     if terms.ndim == 3:
-        return draw_accumulating_heatmap(terms, t, total, name=name, term_label=term_label)
+        return draw_accumulating_heatmap(terms, t, total, name=name, term_label=term_label,
+                                         term_caption=term_caption)
     raise ValueError(f"terms must be (T, n) or (T, m, n), got shape {terms.shape}")
 
 
@@ -91,18 +93,20 @@ class AccumulateStepper:
     """
 
     def __init__(self, terms, total, name: str, labels=None, term_label: str | None = None,
-                 start: int = 1, interval_ms: int = 900):
+                 start: int = 1, interval_ms: int = 900, term_caption=None):
         self.terms = np.asarray(terms, dtype=np.float64)
         self.total = np.asarray(total, dtype=np.float64)
         accumulate_view(self.terms, self.total, 0)  # validates shapes
         self.name, self.labels, self.term_label = name, labels, term_label
+        self.term_caption = term_caption
         T = self.terms.shape[0]
         start = min(max(int(start), 0), T)
         self.play = widgets.Play(value=start, min=0, max=T, step=1, interval=interval_ms,
                                  description="Play")
         self.slider = widgets.IntSlider(value=start, min=0, max=T, description="t",
                                         continuous_update=True)
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        # a kernel-side link: a jslink would add an unreferenced LinkModel to the stored state
+        widgets.link((self.play, "value"), (self.slider, "value"))
         self.prev_button = widgets.Button(description="◀ Prev", layout=widgets.Layout(width="90px"))
         self.next_button = widgets.Button(description="Next ▶", layout=widgets.Layout(width="90px"))
         self.prev_button.on_click(lambda _: self.step(-1))
@@ -116,7 +120,13 @@ class AccumulateStepper:
 
     @classmethod
     def for_parameter(cls, params, cache, name: str, **kwargs) -> AccumulateStepper:
-        """A stepper for parameter ``name`` (c, b, V, W, U) of a model and its forward cache."""
+        """A stepper for parameter ``name`` (c, b, V, W, U) of a model and its forward cache.
+
+        For W the term of step t is captioned with the paper's index t - 1 (eq 4.7 counts
+        from t = 0: the first use of W reads h^(0)).
+        """
+        if name == "W":
+            kwargs.setdefault("term_caption", lambda t: f"paper's t = {t - 1}: uses h({t - 1})")
         return cls(per_step_terms(params, cache, name), getattr(backward(params, cache), name),
                    name, **kwargs)
 
@@ -127,7 +137,8 @@ class AccumulateStepper:
         return accumulate_view(self.terms, self.total, t)
 
     def figure(self, t: int):
-        return render(self.terms, self.total, t, self.name, self.labels, self.term_label)
+        return render(self.terms, self.total, t, self.name, self.labels, self.term_label,
+                      self.term_caption)
 
     def show(self, t: int) -> None:
         """Redraw for step t (called by the slider)."""
