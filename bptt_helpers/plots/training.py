@@ -53,6 +53,6 @@ def plot_loss_curve(losses, window: int = 20, baseline: float | None = None,
     ax.set_xlabel("SGD step")
     ax.set_ylabel("mean cross-entropy (nats)")
     ax.set_title(title)
-    ax.legend(loc="upper right", frameon=False)
+    ax.legend(loc="center right", frameon=False)
     fig.tight_layout()
     return fig
