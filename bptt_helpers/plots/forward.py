@@ -160,5 +160,5 @@ def plot_cache_cost(taus, nbytes, seconds=None, ax=None):
         twin.set_ylim(bottom=0)
         handles = handles + twin.get_lines()
     ax.legend(handles=handles, loc="upper left")
-    ax.set_title("both grow linearly in τ: O(τ)")
+    ax.set_title("the cost of a longer sequence")
     return ax
