@@ -7,6 +7,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root without --allow-root (CI and these machines are root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Two pytest workers on two cores: one BLAS thread each, or they fight over the cores
+# (multi-threaded OpenBLAS on small matrices under load was measured 4-15x slower).
+ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
 .PHONY: lab test lint unit notebooks student bench clean venv slides html present
@@ -26,15 +29,15 @@ lint: $(STAMP)
 
 # Unit tests and nbval over every notebook; pytest's exit 5 ("no tests collected") is not a failure.
 test: lint
-	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_NBVAL) -ra tests notebooks; \
+	$(ONE_THREAD) $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_NBVAL) -ra tests notebooks; \
 	rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 
 unit: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadfile -ra tests
+	$(ONE_THREAD) $(PY) -m pytest -n 2 --dist loadfile -ra tests
 
 # Re-execute every notebook in a fresh kernel and store it byte-stable (after editing one).
 notebooks: $(STAMP)
-	$(PY) -m bptt_helpers.notebook_tools execute notebooks/[0-9][0-9]_*.ipynb
+	$(ONE_THREAD) $(PY) -m bptt_helpers.notebook_tools execute notebooks/[0-9][0-9]_*.ipynb
 
 # The student edition: solutions replaced by NotImplementedError placeholders.
 student: $(STAMP)
