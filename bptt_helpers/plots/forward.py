@@ -83,14 +83,15 @@ def plot_losses_so_far(ax, all_losses, t: int, running_mean: float):
     colours = [style.HIGHLIGHT if s == t else style.FORWARD for s in steps[:t]]
     ax.bar(steps[:t], all_losses[:t], color=colours, width=0.7)
     ax.axhline(running_mean, color=style.FORWARD, linestyle="--", linewidth=1.5)
-    ax.text(0.02, 0.97, f"mean of L(1..{t}) = {running_mean:.3f}", transform=ax.transAxes,
+    span = "L(1)" if t == 1 else f"L(1..{t})"
+    ax.text(0.02, 0.97, f"mean of {span} = {running_mean:.3f}", transform=ax.transAxes,
             ha="left", va="top", fontsize=style.FONT_SIZE - 2, color=style.FORWARD)
     ax.set_ylim(0, float(all_losses.max()) * 1.3)
     ax.set_xlabel("step s")
     ax.set_ylabel("L(s)")
     ax.set_xlim(0.4, tau + 0.6)
-    ax.set_xticks(steps if tau <= 8 else np.unique(np.linspace(1, tau, 6).round().astype(int)))
-    ax.set_title(f"losses L(1..{t}) so far", fontsize=style.FONT_SIZE)
+    ax.set_xticks(steps[::max(1, int(np.ceil(tau / 8)))])
+    ax.set_title(f"losses {span} so far", fontsize=style.FONT_SIZE)
 
 
 def forward_step_figure(view: dict, token_labels=None):
