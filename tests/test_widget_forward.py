@@ -173,3 +173,52 @@ def test_stepper_wires_controls_to_the_view(model):
     assert stepper.t == 2
     with pytest.raises(ValueError, match="t must lie in"):
         stepper.show(11)
+
+
+def test_vector_strips_pad_short_rows_and_label_norms():
+    import matplotlib.pyplot as plt
+
+    from bptt_helpers.plots.forward import plot_vector_strips
+
+    fig, ax = plt.subplots()
+    x, h = np.array([3.0, 4.0]), np.array([0.5, -0.5, 0.5, -0.5])
+    image = plot_vector_strips(ax, [x, h], ["x(1)", "h(1)"])
+    grid = image.get_array()
+    assert grid.shape == (2, 4) and grid.mask[0, 2:].all() and not grid.mask[1].any()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["x(1)\nnorm 5.00", "h(1)\nnorm 1.00"]
+    with pytest.raises(ValueError, match="labels"):
+        plot_vector_strips(ax, [x, h], ["x"])
+    with pytest.raises(ValueError, match="vectors"):
+        plot_vector_strips(ax, [np.zeros((2, 2))], ["M"])
+    plt.close(fig)
+
+
+def test_losses_so_far_draws_only_steps_up_to_t():
+    import matplotlib.pyplot as plt
+
+    from bptt_helpers.plots.forward import plot_losses_so_far
+
+    fig, ax = plt.subplots()
+    losses = np.array([1.0, 2.0, 3.0, 4.0])
+    plot_losses_so_far(ax, losses, 2, running_mean=1.5)
+    assert [p.get_height() for p in ax.patches] == [1.0, 2.0]
+    assert ax.get_xlim()[1] > 4                     # room for all τ steps: the axes do not jump
+    with pytest.raises(ValueError, match="t must lie"):
+        plot_losses_so_far(ax, losses, 5, running_mean=1.0)
+    plt.close(fig)
+
+
+def test_cache_cost_plot_checks_shapes():
+    import matplotlib.pyplot as plt
+
+    from bptt_helpers.plots.forward import plot_cache_cost
+
+    ax = plot_cache_cost([1, 2, 4], [100, 200, 400], seconds=[1e-3, 2e-3, 4e-3])
+    assert len(ax.figure.axes) == 2                 # bytes and a twin axis for the time
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), np.array([100, 200, 400]) / 1024)
+    with pytest.raises(ValueError, match="taus and nbytes"):
+        plot_cache_cost([1, 2], [1, 2, 3])
+    with pytest.raises(ValueError, match="seconds"):
+        plot_cache_cost([1, 2], [1, 2], seconds=[1.0])
+    plt.close("all")
