@@ -27,8 +27,8 @@ def check_jacobian_factor(student_fn) -> CheckResult:
     PyTorch broadcasting makes of the row vector in eq 4.3) gets a specific hint.
     """
     title = "Jacobian factor diag[1 - h²] W"
-    hint = ("h_next is h^(t+1); eq 3.7 multiplies row i of W by 1 - (h_i^(t+1))^2, "
-            "e.g. np.diag(1 - h_next**2) @ W")
+    hint = ("h_next is h^(t+1); in eq 3.7 the diagonal matrix stands to the LEFT of W, "
+            "so row i of W is multiplied by 1 - (h_i^(t+1))^2")
     cases = _factor_cases()
     result = run_check(title, student_fn, cases, hint)
     if result.passed:
@@ -41,7 +41,7 @@ def check_jacobian_factor(student_fn) -> CheckResult:
     if got.shape == W.shape and np.allclose(got, W * (1 - h_next**2)[None, :]):
         return CheckResult(False, f"✗ {title}: you scaled the columns of W (W ⊙ [1 - h²] with the "
                                   "row vector broadcast along rows): that is W diag[1 - h²], not "
-                                  "diag[1 - h²] W. Scale the rows: (1 - h_next**2)[:, None] * W.")
+                                  "diag[1 - h²] W. Scale the rows: make 1 - h² a column vector first.")
     return result
 
 
