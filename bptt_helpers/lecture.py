@@ -232,9 +232,11 @@ def index_page(kind: str, entries: list[tuple[str, str, str, list[str]]]) -> str
     what = "Slides" if kind == "slides" else "Notebooks (static HTML)"
     items = []
     for href, stem, title, sections in entries:
-        sub = "".join(f"<li>{html.escape(s)}</li>" for s in sections)
-        items.append(f'<li><a href="{html.escape(href)}">{html.escape(stem[:2])} · '
-                     f'{html.escape(title or stem)}</a>' + (f"<ol>{sub}</ol>" if sub else "") + "</li>")
+        title = title or stem
+        label = title if title.startswith(stem[:2]) else f"{stem[:2]} · {title}"
+        sub = "".join(f"<li>{html.escape(s)}</li>" for s in sections if s != title)
+        items.append(f'<li><a href="{html.escape(href)}">{html.escape(label)}</a>'
+                     + (f"<ol>{sub}</ol>" if sub else "") + "</li>")
     hint = ("Arrow keys move between sections (→) and steps (↓); <kbd>S</kbd> opens the speaker "
             "view; <kbd>F</kbd> full screen. Widgets show their stored last view; for live widgets "
             "run <code>make present NB=04</code>." if kind == "slides" else
@@ -250,16 +252,17 @@ body {{ font-family: sans-serif; font-size: {style.FONT_SIZE + 4}px; max-width: 
        padding: 0 1em; line-height: 1.5; }}
 h1 {{ color: {style.FORWARD}; }}
 a {{ color: {style.FORWARD}; }}
-ol ol {{ font-size: 80%; color: {style.NEUTRAL}; }}
+ul.bptt-index {{ list-style: none; padding-left: 0; }}
+ol {{ font-size: 80%; color: {style.NEUTRAL}; }}
 kbd, code {{ background: #f2f2f2; padding: 0 .25em; border-radius: 3px; }}
 </style>
 </head>
 <body>
 <h1>{html.escape(SERIES_TITLE)}</h1>
 <p>{what}. {hint}</p>
-<ol class="bptt-index">
+<ul class="bptt-index">
 {chr(10).join(items)}
-</ol>
+</ul>
 </body>
 </html>
 """

@@ -1,0 +1,147 @@
+"""`make slides`: slide metadata on every notebook, and offline reveal.js slides with the right sections.
+
+The slides are built here exactly as `make slides` builds them (bptt_helpers.lecture), into a
+temporary folder; the first build fetches reveal.js, require.js, jQuery, MathJax and the widget
+manager once with `npm pack` into build/npm-cache.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from bptt_helpers import lecture
+
+NOTEBOOKS = lecture.series_notebooks()
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+
+
+def slide_type(cell) -> str | None:
+    return cell.metadata.get("slideshow", {}).get("slide_type")
+
+
+def plain(markdown_heading: str) -> str:
+    """A markdown heading line as the browser shows its text: no #, emphasis or code marks."""
+    text = markdown_heading.lstrip("#").strip()
+    text = re.sub(r"[*_`]", "", text)
+    return " ".join(text.split())
+
+
+def expected_outline(nb) -> list[dict]:
+    """What nbconvert must make of the slide metadata: per section its title, subslides, fragments."""
+    sections = []
+    for cell in nb.cells:
+        kind = slide_type(cell) or "-"
+        if kind in ("skip", "notes"):
+            continue
+        if not sections or kind == "slide":
+            first = next((line for line in cell.source.splitlines() if line.strip()), "")
+            title = plain(first) if cell.cell_type == "markdown" and first.startswith("#") else ""
+            sections.append({"title": title, "subslides": 1, "fragments": 0})
+        elif kind == "subslide":
+            sections[-1]["subslides"] += 1
+        elif kind == "fragment":
+            sections[-1]["fragments"] += 1
+    return sections
+
+
+def test_the_series_has_notebooks():
+    assert len(NOTEBOOKS) >= 2, "no NN_slug.ipynb notebooks found in notebooks/"
+
+
+# ---------------------------------------------------------------- the metadata (set by the authors)
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_cell_has_slide_metadata(path):
+    nb = nbformat.read(path, as_version=4)
+    missing = [i for i, c in enumerate(nb.cells) if slide_type(c) is None]
+    assert not missing, f"{path.name}: cells {missing} have no metadata.slideshow.slide_type"
+    bad = {i: slide_type(c) for i, c in enumerate(nb.cells) if slide_type(c) not in SLIDE_TYPES}
+    assert not bad, f"{path.name}: unknown slide types {bad} (use one of {sorted(SLIDE_TYPES)})"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_setup_cell_is_skipped_and_title_opens(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code, f"{path.name} has no code cell"
+    assert slide_type(code[0]) == "skip", (
+        f"{path.name}: the setup cell (first code cell) must be slide_type 'skip', "
+        f"is {slide_type(code[0])!r}")
+    visible = [c for c in nb.cells if slide_type(c) not in ("skip", "notes")]
+    assert slide_type(visible[0]) == "slide", f"{path.name}: the first visible cell must open a 'slide'"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_section_has_a_title(path):
+    """Each 'slide' cell opens a section of the lecture: it is markdown starting with a heading."""
+    nb = nbformat.read(path, as_version=4)
+    untitled = []
+    for i, cell in enumerate(nb.cells):
+        if slide_type(cell) == "slide":
+            first = next((line for line in cell.source.splitlines() if line.strip()), "")
+            if cell.cell_type != "markdown" or not first.startswith("#"):
+                untitled.append(f"cell {i} ({cell.cell_type}): {first[:60]!r}")
+    assert not untitled, (f"{path.name}: 'slide' cells without a heading (make them 'subslide' "
+                          f"or give them a '## title'): {untitled}")
+
+
+# ---------------------------------------------------------------- the built slides
+
+@pytest.fixture(scope="module")
+def slides(tmp_path_factory):
+    out = tmp_path_factory.mktemp("slides")
+    pages = lecture.export("slides", out, NOTEBOOKS)
+    return out, {p.name.removesuffix(".slides.html"): p for p in pages}
+
+
+def test_one_slides_page_per_notebook_and_an_index(slides):
+    out, pages = slides
+    assert sorted(pages) == [p.stem for p in NOTEBOOKS]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f'href="{path.stem}.slides.html"' in index, f"index.html does not link {path.stem}"
+        title = lecture.notebook_title(nbformat.read(path, as_version=4))
+        assert title and title.split()[-1] in index
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_slides_load_only_local_copies(slides, path):
+    out, pages = slides
+    page = pages[path.stem]
+    urls = lecture.loaded_urls(page.read_text(encoding="utf-8"))
+    remote = [u for u in urls if lecture.is_remote(u)]
+    assert not remote, f"{page.name} loads from the network: {remote}"
+    for needed in ("reveal.js/dist/reveal.js", "require.js", "jquery.min.js", "MathJax.js"):
+        assert any(needed in u for u in urls), f"{page.name} does not load {needed}"
+    assert lecture.missing_local_files(page) == [], "scripts referenced but not shipped in vendor/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_slides_have_the_expected_sections(slides, path):
+    out, pages = slides
+    html = pages[path.stem].read_text(encoding="utf-8")
+    nb = nbformat.read(path, as_version=4)
+    expected = expected_outline(nb)
+    got = lecture.slide_outline(html)
+    assert len(got) == len(expected), (
+        f"{path.name}: {len(got)} reveal sections for {len(expected)} 'slide' cells")
+    for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+        assert g["subslides"] == e["subslides"], f"{path.name} section {i}: subslides"
+        if e["title"]:
+            # math stays TeX source in the page (MathJax typesets it in the browser)
+            assert plain(g["title"]) == e["title"], f"{path.name} section {i}: title"
+    assert html.count('class="fragment"') == sum(e["fragments"] for e in expected)
+    # skipped cells (the setup cell) are not shown; every other cell is
+    shown = [c for c in nb.cells if slide_type(c) not in ("skip",)]
+    assert html.count('class="jp-Cell ') == len(shown)
+
+
+def test_slide_outline_reads_nested_sections():
+    page = ('<div class="slides"><section><section><h1 id="a">Title <a class="anchor-link" href="#a">¶</a>'
+            "</h1></section><section><h2>Step</h2></section></section><section><section><p>x</p>"
+            "<h2>Later</h2></section></section></div>")
+    assert lecture.slide_outline(page) == [{"title": "Title", "subslides": 2},
+                                           {"title": "Later", "subslides": 1}]
