@@ -1,0 +1,114 @@
+"""`make html`: a static, offline HTML export of the series with an index, widgets in their stored view.
+
+Built here exactly as `make html` builds it (bptt_helpers.lecture) into a temporary folder.
+That each stored widget view really renders in a browser is checked in tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import nbformat
+import pytest
+
+from bptt_helpers import lecture
+
+NOTEBOOKS = lecture.series_notebooks()
+VIEW = "application/vnd.jupyter.widget-view+json"
+STATE = "application/vnd.jupyter.widget-state+json"
+MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+
+
+class _Scripts(HTMLParser):
+    """The JSON payloads of the widget script tags of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.views, self.states, self._type, self._text = [], [], None, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script" and dict(attrs).get("type") in (VIEW, STATE):
+            self._type, self._text = dict(attrs)["type"], []
+
+    def handle_data(self, data):
+        if self._type:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._type:
+            payload = json.loads("".join(self._text))
+            (self.views if self._type == VIEW else self.states).append(payload)
+            self._type = None
+
+
+def widget_scripts(page: str) -> _Scripts:
+    parser = _Scripts()
+    parser.feed(page)
+    return parser
+
+
+def displayed_models(nb) -> list[str]:
+    """Model ids of the widget views stored in the notebook's outputs, in order."""
+    return [out["data"][VIEW]["model_id"] for cell in nb.cells if cell.cell_type == "code"
+            for out in cell.get("outputs", []) if VIEW in out.get("data", {})]
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    out = tmp_path_factory.mktemp("html")
+    pages = lecture.export("html", out, NOTEBOOKS)
+    return out, {p.stem: p for p in pages}
+
+
+def test_one_page_per_notebook_and_an_index_linking_all(export):
+    out, pages = export
+    assert sorted(pages) == [p.stem for p in NOTEBOOKS]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)"', index)
+    assert links == [f"{p.stem}.html" for p in NOTEBOOKS], "index.html must link every notebook, in order"
+    for path in NOTEBOOKS:
+        title = lecture.notebook_title(nbformat.read(path, as_version=4))
+        assert title and title.split()[-1] in index
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_pages_load_only_local_copies(export, path):
+    out, pages = export
+    page = pages[path.stem]
+    urls = lecture.loaded_urls(page.read_text(encoding="utf-8"))
+    remote = [u for u in urls if lecture.is_remote(u)]
+    assert not remote, f"{page.name} loads from the network: {remote}"
+    assert any("MathJax.js" in u for u in urls)
+    assert lecture.missing_local_files(page) == [], "scripts referenced but not shipped in vendor/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_stored_widget_view_is_in_the_page(export, path):
+    out, pages = export
+    nb = nbformat.read(path, as_version=4)
+    shown = displayed_models(nb)
+    scripts = widget_scripts(pages[path.stem].read_text(encoding="utf-8"))
+    if not shown:
+        assert scripts.views == [], f"{path.name}: widget views in the page but none in the notebook"
+        return
+    # one view script per displayed widget, naming the same model
+    assert [v["model_id"] for v in scripts.views] == shown
+    # the stored state, once, holding every displayed model and every model they reference
+    assert len(scripts.states) == 1, f"{path.name}: expected one widget-state script"
+    state = scripts.states[0]["state"]
+    for model in shown:
+        assert model in state, f"{path.name}: displayed widget {model} has no stored state"
+    dangling = sorted({ref for m in state.values() for ref in MODEL_REF.findall(json.dumps(m))} - set(state))
+    assert not dangling, f"{path.name}: stored widgets reference models that were not stored: {dangling}"
+    # and the page loads the local widget manager that renders them
+    renderer = lecture.LOCAL_URLS["widget_renderer_url"]
+    assert f"widgetRendererSrc = '{renderer}'" in pages[path.stem].read_text(encoding="utf-8")
+
+
+def test_the_series_displays_widgets():
+    """The steppers of notebooks 01 and 04 are stored with their views (else nothing shows statically)."""
+    for prefix in ("01", "04"):
+        path = lecture.find_notebook(prefix)
+        assert displayed_models(nbformat.read(path, as_version=4)), f"{path.name} stores no widget view"
