@@ -182,12 +182,12 @@ class ForwardStepper:
         self.slider = w.IntSlider(min=1, max=tau, value=1, description="t",
                                   continuous_update=False, layout=w.Layout(width="360px"))
         self.play = w.Play(min=1, max=tau, value=1, step=1, interval=interval,
-                           description="play", tooltip="t = 1, 2, ..., τ",
+                           description="play", tooltip="t = 1, 2, ..., τ", show_repeat=False,
                            layout=w.Layout(width="auto"))
         w.jslink((self.play, "value"), (self.slider, "value"))
         # The Play widget only counts upwards: the backward player counts -τ..-1, t = -value.
         self.play_back = w.Play(min=-tau, max=-1, value=-tau, step=1, interval=interval,
-                                description="play back", tooltip="t = τ, ..., 1",
+                                description="play back", tooltip="t = τ, ..., 1", show_repeat=False,
                                 layout=w.Layout(width="auto"))
         self.prev_button = w.Button(description="◀ prev", tooltip="t - 1",
                                     layout=w.Layout(width="80px"))
