@@ -64,6 +64,9 @@ def execute(path: Path, timeout: int = 600) -> None:
                             store_widget_state=True,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     if not _has_widget_state(nb):
         nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
@@ -71,6 +74,23 @@ def execute(path: Path, timeout: int = 600) -> None:
     text = nbformat.writes(nb) + "\n"
     text = stable_widget_ids(text, path.stem)
     path.write_text(text, encoding="utf-8")
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stdout (or stderr) outputs into one.
+
+    How a kernel splits one cell's printing into stream messages depends on timing;
+    merged, the stored file no longer does.
+    """
+    merged = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and last is not None
+                and last.get("output_type") == "stream" and last.get("name") == out.get("name")):
+            last["text"] = "".join(last["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def _has_widget_state(nb) -> bool:
