@@ -16,24 +16,9 @@ import numpy as np
 
 from . import grads_fast
 from .forward_pass import ForwardCache, _run, forward
+from .jacobians import hidden_step_jacobian as jacobian_factor  # eq 3.7, one step back
 from .params import PARAM_NAMES, Params, init_params
 from .validate import check_inputs
-
-
-def jacobian_factor(h_next: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """Eq. (3.7): (Dh^(t+1))_(h^(t)) = diag[1 - (h^(t+1))^2] W.
-
-    h_next: h^(t+1), shape (n_hidden,); W: (n_hidden, n_hidden) -> (n_hidden, n_hidden).
-    Row i of W is scaled by 1 - (h_i^(t+1))^2: a_i^(t+1) uses row i of W, and h_i^(t+1)
-    is tanh(a_i^(t+1)).
-    """
-    h_next = np.asarray(h_next)
-    W = np.asarray(W)
-    if W.ndim != 2 or W.shape[0] != W.shape[1]:
-        raise ValueError(f"W must be a square (n_hidden, n_hidden) matrix, got shape {W.shape}")
-    if h_next.shape != (W.shape[0],):
-        raise ValueError(f"h_next must have shape ({W.shape[0]},) to match W, got {h_next.shape}")
-    return (1.0 - h_next**2)[:, None] * W
 
 
 def jacobian_product(cache: ForwardCache, W: np.ndarray, t: int, s: int | None = None) -> np.ndarray:

@@ -127,7 +127,7 @@ def test_bad_input():
     params, inputs, targets, h0 = _model()
     with pytest.raises(ValueError, match="h_next"):
         lr.jacobian_factor(np.zeros(3), params.W)
-    with pytest.raises(ValueError, match="W must be a square"):
+    with pytest.raises(ValueError, match="W must have shape"):
         lr.jacobian_factor(np.zeros(3), np.zeros((3, 4)))
     batch = bh.forward(params, np.stack([inputs, inputs]), np.stack([targets, targets]), None)
     with pytest.raises(ValueError, match="one sequence"):
