@@ -43,8 +43,10 @@ def stable_widget_ids(nb_json: str, salt: str) -> str:
                 seen.add(ref)
                 order.append(ref)
                 queue.append(ref)
+    # Models nothing displayed refers to (e.g. a jslink): order them by content, with the
+    # random ids masked, so that the order does not depend on the ids themselves.
     rest = sorted((m for m in state if m not in seen),
-                  key=lambda m: json.dumps(state[m], sort_keys=True))
+                  key=lambda m: MODEL_ID.sub("?", json.dumps(state[m], sort_keys=True)))
     mapping = {old: hashlib.md5(f"{salt}:{i}".encode()).hexdigest()
                for i, old in enumerate(order + rest)}
     text = MODEL_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), nb_json)
