@@ -12,10 +12,11 @@ Method
 * One "call" is what a training step needs: forward (eqs 1.3-1.7 and the mean
   cross-entropy) plus backward (all six gradients). Short calls are repeated inside one
   timing so that it lasts >= ~20 ms.
-* Threads: on a loaded 2-core machine a thread pool that waits for a busy core can be 10x
-  slower than one thread. Before timing, every implementation gets the faster of 1 thread
-  and its library's default (OpenBLAS for numpy, OpenMP for torch), and the table says
-  which. Neither side is handicapped.
+* Threads: on a loaded 2-core machine a thread pool waiting for a busy core can be ten
+  times slower than one thread. Every implementation runs with 1 thread (OpenBLAS for numpy,
+  set through its C API; OpenMP for torch); at the large size it is timed with both 1 thread
+  and the library default in every round and counts with the faster (the table says which
+  won). Neither side is handicapped.
 * GFLOP/s counts the matrix-product FLOPs of forward + backward,
   6·B·T·(H² + H·D + H·V) (each weight is used in three products per position: the forward
   product, the gradient of its input, the gradient of the weight), against the best of a
@@ -65,7 +66,7 @@ class Size:
 SIZES = [
     Size("paper", 1, 8, 65, 24, 200, rounds=30, slow_rounds=5),
     Size("teaching", 32, 32, 65, 32, 128, rounds=20, slow_rounds=3),
-    Size("large", 64, 128, 65, 64, 512, rounds=5, slow_rounds=1),
+    Size("large", 64, 128, 65, 64, 512, rounds=4, slow_rounds=1),
 ]
 TARGETS = {"paper": 0.2, "teaching": 0.5, "large": 0.8}   # numpy time / torch time, at most
 PEAK_FRACTION_TARGET = 0.60                              # numpy float32 at the large size
@@ -93,37 +94,37 @@ DEFAULT_TORCH_THREADS = torch.get_num_threads() if torch else None
 
 @dataclass
 class Impl:
-    """One implementation: a zero-argument call and the thread counts it runs with."""
+    """One implementation: a zero-argument call and the thread counts to try it with."""
 
     fn: object
-    lib: str                      # "numpy" or "torch"
-    threads: int | None = None
+    lib: str                                   # "numpy" or "torch"
+    options: tuple = (None,)                   # thread counts; None: leave the library alone
+    wins: dict = field(default_factory=dict)   # thread count -> rounds in which it was faster
 
-    def prepare(self):
-        if self.threads is None:
+    def prepare(self, threads):
+        if threads is None:
             return
         if self.lib == "numpy" and BLAS:
-            BLAS[1](self.threads)
-        elif self.lib == "torch" and torch.get_num_threads() != self.threads:
-            torch.set_num_threads(self.threads)
+            BLAS[1](threads)
+        elif self.lib == "torch" and torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+
+    def threads_used(self) -> str:
+        if not self.wins:
+            return "-"
+        return "/".join(str(k) for k, _ in sorted(self.wins.items(), key=lambda kv: -kv[1]))
 
 
-def choose_threads(impl: Impl, budget=0.05) -> Impl:
-    """Give ``impl`` the faster of 1 thread and its library's default (best of a few calls)."""
-    default = DEFAULT_BLAS_THREADS if impl.lib == "numpy" else DEFAULT_TORCH_THREADS
-    if not default or default == 1 or (impl.lib == "numpy" and not BLAS):
-        impl.threads = default
-        return impl
-    timings = {}
-    for threads in (1, default):
-        impl.threads = threads
-        impl.prepare()
-        impl.fn()  # warm-up
-        once = time_once(impl.fn, 1)
-        calls = max(1, min(50, int(budget / once)))
-        timings[threads] = min([once] + [time_once(impl.fn, 1) for _ in range(calls)])
-    impl.threads = min(timings, key=timings.get)
-    return impl
+def thread_options(lib: str, size: Size) -> tuple:
+    """1 thread always; also the library default at the large size, where products are big
+    enough for a second core to pay off. Small products only pay a thread pool's wake-up cost,
+    and on a busy machine a pool waiting for a core can be ten times slower than one thread."""
+    default = DEFAULT_BLAS_THREADS if lib == "numpy" else DEFAULT_TORCH_THREADS
+    if lib == "numpy" and not BLAS:
+        return (None,)
+    if size.name == "large" and default and default > 1:
+        return (1, default)
+    return (1,)
 
 
 # --- the implementations -------------------------------------------------------------------
@@ -187,17 +188,25 @@ def time_once(fn, repeats: int) -> float:
 
 
 def interleaved(impls: dict[str, Impl], rounds: int) -> dict[str, list[float]]:
-    """Seconds per call of every implementation, one timing each per round, order rotating."""
+    """Seconds per call of every implementation, one timing each per round, order rotating.
+
+    An implementation with two thread options is timed with both in every round and
+    counts with the faster one (the ``wins`` tally says which)."""
+    jobs = [(name, threads) for name, impl in impls.items() for threads in impl.options]
     repeats = {}
-    for name, impl in impls.items():
-        impl.prepare()
-        repeats[name] = calibrate(impl.fn)
-    names = list(impls)
-    times = {name: [] for name in names}
+    for name, threads in jobs:
+        impls[name].prepare(threads)
+        repeats[name, threads] = calibrate(impls[name].fn)
+    times = {name: [] for name in impls}
     for r in range(rounds):
-        for name in names[r % len(names):] + names[:r % len(names)]:
-            impls[name].prepare()
-            times[name].append(time_once(impls[name].fn, repeats[name]))
+        this_round = {}
+        for name, threads in jobs[r % len(jobs):] + jobs[:r % len(jobs)]:
+            impls[name].prepare(threads)
+            this_round[name, threads] = time_once(impls[name].fn, repeats[name, threads])
+        for name, impl in impls.items():
+            best = min(impl.options, key=lambda th, name=name: this_round[name, th])
+            impl.wins[best] = impl.wins.get(best, 0) + 1
+            times[name].append(this_round[name, best])
     return times
 
 
@@ -208,7 +217,7 @@ def paired_ratio(times, num, den) -> float:
 def matmul_peak(dtype, n=2048, repeats=5) -> float:
     """GFLOP/s of the best of ``repeats`` (n x n) @ (n x n) products, default BLAS threads."""
     if BLAS:
-        BLAS[1](DEFAULT_BLAS_THREADS)
+        BLAS[1](DEFAULT_BLAS_THREADS)  # the machine's peak: all cores
     rng = np.random.default_rng(0)
     a = rng.standard_normal((n, n)).astype(dtype)
     b = rng.standard_normal((n, n)).astype(dtype)
@@ -251,19 +260,22 @@ class Result:
 def bench_size(size: Size, quick: bool) -> Result:
     params64, inputs, targets, h0 = problem(size)
     params32, h0_32 = params64.astype(np.float32), h0.astype(np.float32)
-    impls = {"np64": Impl(numpy_step(params64, inputs, targets, h0), "numpy"),
-             "np32": Impl(numpy_step(params32, inputs, targets, h0_32), "numpy")}
+    np_opts, pt_opts = thread_options("numpy", size), thread_options("torch", size)
+    impls = {"np64": Impl(numpy_step(params64, inputs, targets, h0), "numpy", np_opts),
+             "np32": Impl(numpy_step(params32, inputs, targets, h0_32), "numpy", np_opts)}
     if torch is not None:
-        impls["pt64"] = Impl(torch_step(params64, inputs, targets, h0, torch.float64), "torch")
-        impls["pt32"] = Impl(torch_step(params32, inputs, targets, h0_32, torch.float32), "torch")
-    for impl in impls.values():
-        choose_threads(impl)
-    times = interleaved(impls, max(3, size.rounds // 4) if quick else size.rounds)
-    written = Impl(as_written_step(params64, inputs, targets, h0), "numpy", impls["np64"].threads)
-    slow = interleaved({"np64": impls["np64"], "written": written}, 1 if quick else size.slow_rounds)
+        impls["pt64"] = Impl(torch_step(params64, inputs, targets, h0, torch.float64), "torch", pt_opts)
+        impls["pt32"] = Impl(torch_step(params32, inputs, targets, h0_32, torch.float32), "torch", pt_opts)
+    times = interleaved(impls, max(2, size.rounds // 4) if quick else size.rounds)
+    # the as-written loops against numpy float64, with numpy's usual winning thread count
+    np64_threads = max(impls["np64"].wins, key=impls["np64"].wins.get)
+    slow_impls = {"np64": Impl(impls["np64"].fn, "numpy", (np64_threads,)),
+                  "written": Impl(as_written_step(params64, inputs, targets, h0), "numpy",
+                                  (np64_threads,))}
+    slow = interleaved(slow_impls, 1 if quick else size.slow_rounds)
 
     result = Result(times={k: statistics.median(v) for k, v in times.items()},
-                    threads={k: impl.threads for k, impl in impls.items()})
+                    threads={k: impl.threads_used() for k, impl in impls.items()})
     result.times["written"] = statistics.median(slow["written"])
     result.ratios["written"] = paired_ratio(slow, "written", "np64")
     if torch is not None:
@@ -295,12 +307,12 @@ def report(sizes, results, peak32, peak64) -> None:
 
     print("\npaired ratios, numpy / torch (median of per-round ratios; < 1: numpy is faster)")
     head = (f"{'size':<9}{'float64':>9}{'float32':>9}{'target':>9}{'f64':>8}{'f32':>8}"
-            f"{'written/numpy64':>17}{'grads rel err':>15}{'threads np64/np32/pt64/pt32':>30}")
+            f"{'written/numpy64':>17}{'grads rel err':>15}{'  threads np64 np32 pt64 pt32':>30}")
     print(head + "\n" + "-" * len(head))
     verdicts = []
     for size in sizes:
         r, target = results[size.name], TARGETS[size.name]
-        threads = "/".join(str(r.threads.get(k, "-")) for k in ("np64", "np32", "pt64", "pt32"))
+        threads = " ".join(f"{r.threads.get(k, '-'):>4}" for k in ("np64", "np32", "pt64", "pt32"))
         if torch is not None:
             ok64, ok32 = r.ratios["64"] <= target, r.ratios["32"] <= target
             verdicts += [(f"{size.name}: numpy/torch float64 {r.ratios['64']:.3f} <= {target}", ok64),
