@@ -39,6 +39,9 @@ import numpy as np
 
 import bptt_helpers as bh
 from bptt_helpers import grads_as_written as gw
+from bptt_helpers import grads_fast as gf
+from bptt_helpers.forward_pass import _run
+from bptt_helpers.validate import check_inputs, check_params
 
 try:
     import torch
@@ -249,12 +252,37 @@ def check_same_model(size: Size) -> float:
     return result.max_rel_err
 
 
+def breakdown(params, inputs, targets, h0, threads) -> dict[str, float]:
+    """Where one numpy call's time goes: argument checks, forward (``_run``), backward maths.
+
+    Best of a few timings each (the stages are timed apart, so this is a guide, not a sum)."""
+    if BLAS and threads:
+        BLAS[1](threads)
+    args = check_inputs(params, inputs, targets, h0)
+    cache = _run(params, *args)
+
+    def grads():
+        do = gf.dlogits(cache)
+        dh = gf.dhidden(params, cache, do)
+        return (gf.dE(params, cache, dh), gf.dU(cache, dh), gf.dW(cache, dh), gf.db(cache, dh),
+                gf.dV(cache, do), gf.dc(cache, do))
+
+    stages = {"checks": lambda: (check_inputs(params, inputs, targets, h0), check_params(params)),
+              "forward": lambda: _run(params, *args), "backward": grads}
+    out = {}
+    for name, fn in stages.items():
+        repeats = calibrate(fn, 0.01)
+        out[name] = min(time_once(fn, repeats) for _ in range(3))
+    return out
+
+
 @dataclass
 class Result:
     times: dict = field(default_factory=dict)        # median seconds per call
     ratios: dict = field(default_factory=dict)       # paired ratios
     threads: dict = field(default_factory=dict)
     check: float = float("nan")
+    stages: dict = field(default_factory=dict)       # dtype name -> breakdown()
 
 
 def bench_size(size: Size, quick: bool) -> Result:
@@ -277,6 +305,8 @@ def bench_size(size: Size, quick: bool) -> Result:
     result = Result(times={k: statistics.median(v) for k, v in times.items()},
                     threads={k: impl.threads_used() for k, impl in impls.items()})
     result.times["written"] = statistics.median(slow["written"])
+    for key, p, h in (("np64", params64, h0), ("np32", params32, h0_32)):
+        result.stages[key] = breakdown(p, inputs, targets, h, np64_threads)
     result.ratios["written"] = paired_ratio(slow, "written", "np64")
     if torch is not None:
         result.ratios["64"] = paired_ratio(times, "np64", "pt64")
@@ -336,6 +366,17 @@ def report(sizes, results, peak32, peak64) -> None:
             frac = rates["np32"] / peak32
             verdicts.append((f"large: numpy float32 at {frac:.0%} of the float32 matmul peak, "
                              f">= {PEAK_FRACTION_TARGET:.0%}", frac >= PEAK_FRACTION_TARGET))
+
+    print("\nwhere numpy's time goes, ms (best of a few; argument checks = check_inputs in forward"
+          " + check_params in backward)")
+    head = f"{'size':<9}{'dtype':>8}{'checks':>10}{'forward':>10}{'backward':>10}{'checks %':>10}"
+    print(head + "\n" + "-" * len(head))
+    for size in sizes:
+        for key in ("np64", "np32"):
+            st = results[size.name].stages[key]
+            share = 100 * st["checks"] / sum(st.values())
+            print(f"{size.name:<9}{'float' + key[2:]:>8}"
+                  + _cells(st, ("checks", "forward", "backward"), 1e3, ".3f") + f"{share:>9.0f}%")
 
     print("\ntargets (issue 2 §5)")
     for text, ok in verdicts:
