@@ -43,6 +43,9 @@ from bptt_helpers import grads_fast as gf
 from bptt_helpers.forward_pass import _run
 from bptt_helpers.validate import check_inputs, check_params
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from candidate import forward_backward as candidate_forward_backward  # noqa: E402
+
 try:
     import torch
 except ModuleNotFoundError:  # the numpy rows are still measured
@@ -135,6 +138,12 @@ def thread_options(lib: str, size: Size) -> tuple:
 def numpy_step(params, inputs, targets, h0):
     def run():
         return bh.backward(params, bh.forward(params, inputs, targets, h0))
+    return run
+
+
+def candidate_step(params, inputs, targets, h0):
+    def run():
+        return candidate_forward_backward(params, inputs, targets, h0)
     return run
 
 
@@ -283,6 +292,7 @@ class Result:
     threads: dict = field(default_factory=dict)
     check: float = float("nan")
     stages: dict = field(default_factory=dict)       # dtype name -> breakdown()
+    candidate_check: float = float("nan")
 
 
 def bench_size(size: Size, quick: bool) -> Result:
@@ -290,7 +300,9 @@ def bench_size(size: Size, quick: bool) -> Result:
     params32, h0_32 = params64.astype(np.float32), h0.astype(np.float32)
     np_opts, pt_opts = thread_options("numpy", size), thread_options("torch", size)
     impls = {"np64": Impl(numpy_step(params64, inputs, targets, h0), "numpy", np_opts),
-             "np32": Impl(numpy_step(params32, inputs, targets, h0_32), "numpy", np_opts)}
+             "np32": Impl(numpy_step(params32, inputs, targets, h0_32), "numpy", np_opts),
+             "cd64": Impl(candidate_step(params64, inputs, targets, h0), "numpy", np_opts),
+             "cd32": Impl(candidate_step(params32, inputs, targets, h0_32), "numpy", np_opts)}
     if torch is not None:
         impls["pt64"] = Impl(torch_step(params64, inputs, targets, h0, torch.float64), "torch", pt_opts)
         impls["pt32"] = Impl(torch_step(params32, inputs, targets, h0_32, torch.float32), "torch", pt_opts)
@@ -308,9 +320,16 @@ def bench_size(size: Size, quick: bool) -> Result:
     for key, p, h in (("np64", params64, h0), ("np32", params32, h0_32)):
         result.stages[key] = breakdown(p, inputs, targets, h, np64_threads)
     result.ratios["written"] = paired_ratio(slow, "written", "np64")
+    result.ratios["cd/np64"] = paired_ratio(times, "cd64", "np64")
+    result.ratios["cd/np32"] = paired_ratio(times, "cd32", "np32")
+    ours = bh.backward(params64, bh.forward(params64, inputs, targets, h0))
+    result.candidate_check = bh.compare_grads(
+        ours, candidate_forward_backward(params64, inputs, targets, h0)[1]).max_rel_err
     if torch is not None:
         result.ratios["64"] = paired_ratio(times, "np64", "pt64")
         result.ratios["32"] = paired_ratio(times, "np32", "pt32")
+        result.ratios["cd64"] = paired_ratio(times, "cd64", "pt64")
+        result.ratios["cd32"] = paired_ratio(times, "cd32", "pt32")
         result.check = check_same_model(size)
     return result
 
@@ -378,7 +397,20 @@ def report(sizes, results, peak32, peak64) -> None:
             print(f"{size.name:<9}{'float' + key[2:]:>8}"
                   + _cells(st, ("checks", "forward", "backward"), 1e3, ".3f") + f"{share:>9.0f}%")
 
-    print("\ntargets (issue 2 §5)")
+    print("\nfor comparison, NOT the package: bench/candidate.py, the same maths restructured (time-major,"
+          "\none x U^T product, softmax once, dE as a one-hot product); see its docstring for why the"
+          "\npackage's displayed code does not do this")
+    head = (f"{'size':<9}{'ms f64':>9}{'ms f32':>9}{'vs torch64':>12}{'vs torch32':>12}"
+            f"{'vs numpy64':>12}{'vs numpy32':>12}{'grads rel err':>15}")
+    print(head + "\n" + "-" * len(head))
+    for size in sizes:
+        r = results[size.name]
+        vs_torch = (f"{r.ratios['cd64']:>12.3f}{r.ratios['cd32']:>12.3f}" if torch is not None
+                    else f"{'-':>12}{'-':>12}")
+        print(f"{size.name:<9}" + _cells(r.times, ("cd64", "cd32"), 1e3, ".3f", 9) + vs_torch
+              + f"{r.ratios['cd/np64']:>12.3f}{r.ratios['cd/np32']:>12.3f}{r.candidate_check:>15.1e}")
+
+    print("\ntargets (issue 2 §5), for the package")
     for text, ok in verdicts:
         print(f"  [{met(ok):>6}] {text}")
     if torch is None:
