@@ -183,3 +183,42 @@ def test_numerical_grad_of_logits_matches_the_closed_form(params):
     by_hand = (cache.y_hat - onehot) / len(REPEAT_TARGETS)
     numeric = bh.numerical_grad(params, REPEAT_INPUTS, REPEAT_TARGETS, None, "o")
     np.testing.assert_allclose(numeric, by_hand, rtol=0, atol=1e-9)
+
+
+# --- an independent forward pass: the check does not rest on the package's own _run ------------
+
+def reference_loss(params, inputs, targets, h0) -> float:
+    """Eqs 1.1-1.7 written again with plain loops over sequences and steps (no package code)."""
+    inputs, targets = np.atleast_2d(inputs), np.atleast_2d(targets)
+    h0 = np.zeros((len(inputs), params.n_hidden)) if h0 is None else np.broadcast_to(
+        h0, (len(inputs), params.n_hidden))
+    total = 0.0
+    for seq, tokens in enumerate(inputs):
+        h = h0[seq]
+        for t, token in enumerate(tokens):
+            h = np.tanh(params.W @ h + params.U @ params.E[token] + params.b)
+            o = params.V @ h + params.c
+            total += np.log(np.sum(np.exp(o - o.max()))) + o.max() - o[targets[seq, t]]
+    return total / inputs.size
+
+
+def reference_grad(params, inputs, targets, h0, name, eps=1e-6) -> np.ndarray:
+    value = getattr(params, name)
+    grad = np.zeros_like(value)
+    for index in np.ndindex(value.shape):
+        losses = []
+        for sign in (1, -1):
+            nudged = params.copy()
+            getattr(nudged, name)[index] += sign * eps
+            losses.append(reference_loss(nudged, inputs, targets, h0))
+        grad[index] = (losses[0] - losses[1]) / (2 * eps)
+    return grad
+
+
+def test_independent_forward_and_finite_differences(params, case):
+    inputs, targets, h0 = case
+    cache = bh.forward(params, inputs, targets, h0)
+    assert cache.loss == pytest.approx(reference_loss(params, inputs, targets, h0), rel=1e-13)
+    grads = bh.backward(params, cache)
+    numeric = {name: reference_grad(params, inputs, targets, h0, name) for name in bh.PARAM_NAMES}
+    bh.compare_grads(grads, numeric).assert_close(TOL)
