@@ -1,0 +1,234 @@
+"""Helpers for the real-browser tests: servers on loopback, headless Chromium, expected views.
+
+Used by tests/test_browser.py. Nothing here downloads anything: Chromium is Debian's
+(/usr/bin/chromium), driven by the Python package playwright; every request that leaves
+this machine is aborted and recorded, as on a lecture-hall laptop without network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+VIEWPORT = {"width": 1400, "height": 1700}  # tall enough for a whole stepper
+SCREENSHOTS = REPO / "build" / "ui"
+
+
+def skip_reason(need_voila: bool = False) -> str | None:
+    """Why the browser tests cannot run here (None when they can)."""
+    if not os.path.exists(CHROMIUM):
+        return (f"{CHROMIUM} is missing: apt-get install -y chromium "
+                "(.ci/run installs it; never `playwright install`)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is missing: pip install -e '.[present]'"
+    if need_voila:
+        try:
+            import voila  # noqa: F401
+        except ImportError:
+            return "voila is missing: pip install -e '.[present]'"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def is_loopback(url: str) -> bool:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    if parsed.scheme in ("file", "data", "blob", "about"):
+        return True
+    return parsed.hostname in ("127.0.0.1", "localhost", "::1")
+
+
+class Server:
+    """A server process in its own process group, killed (group and all) by :meth:`stop`."""
+
+    def __init__(self, cmd: list[str], env: dict, ready_url: str, log: Path, cwd: Path,
+                 timeout: float = 90.0):
+        self.log = log
+        self._log_file = open(log, "wb")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=self._log_file,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"{cmd[2]} exited with {self.proc.returncode}:\n{self.tail()}")
+            try:
+                with urllib.request.urlopen(ready_url, timeout=2):
+                    return
+            except urllib.error.HTTPError:
+                return  # it answers (a 404 for a probe that starts nothing): it is up
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"{cmd[2]} not ready after {timeout:.0f} s:\n{self.tail()}")
+            time.sleep(0.3)
+
+    def tail(self, n: int = 4000) -> str:
+        if not self._log_file.closed:
+            self._log_file.flush()
+        return self.log.read_text(errors="replace")[-n:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+            except ProcessLookupError:
+                pass
+        # kernels started by the server share its process group: make sure none is left
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._log_file.close()
+
+
+def isolated_env(tmp: Path) -> dict:
+    """Environment for a Jupyter server whose config, runtime, data and workspaces live in ``tmp``."""
+    env = dict(os.environ)
+    for name, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                      ("JUPYTER_DATA_DIR", "data"), ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+                      ("IPYTHONDIR", "ipython")]:
+        (tmp / sub).mkdir(parents=True, exist_ok=True)
+        env[name] = str(tmp / sub)
+    # No news pop-up over the notebook (it would also try to fetch news from the internet).
+    (tmp / "config" / "labconfig").mkdir(exist_ok=True)
+    (tmp / "config" / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # the venv's kernel
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env.pop("JUPYTER_TOKEN", None)
+    return env
+
+
+def copy_notebooks(dest: Path) -> Path:
+    """A scratch copy of notebooks/: the browser runs (and Lab may autosave) these, never the repo's."""
+    target = dest / "notebooks"
+    shutil.copytree(REPO / "notebooks", target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return target
+
+
+def start_lab(root: Path, tmp: Path) -> tuple[Server, str]:
+    """JupyterLab serving ``root`` on a free loopback port with a token; returns (server, base url)."""
+    port, token = free_port(), "bptt-" + os.urandom(12).hex()
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+           "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
+           "--LabApp.extension_manager=readonly"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    base = f"http://127.0.0.1:{port}"
+    server = Server(cmd, isolated_env(tmp), f"{base}/api/status?token={token}", tmp / "lab.log", root)
+    return server, f"{base}|{token}"
+
+
+def start_voila(notebook: Path, tmp: Path) -> tuple[Server, str]:
+    """Voilà serving one notebook (the `make present` view) on a free loopback port."""
+    from bptt_helpers.lecture import voila_command
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = Server(voila_command(notebook, port), isolated_env(tmp), f"{base}/voila/static/",
+                    tmp / "voila.log", notebook.parent)
+    return server, base
+
+
+# ---------------------------------------------------------------- what the widgets must show
+
+_RECORDER = """
+import inspect as _inspect
+from bptt_helpers.widgets import backward_stepper as _bs, forward_stepper as _fs
+_bptt_built = []
+def _bptt_record(cls, kind):
+    init = cls.__init__
+    def recording_init(self, *args, **kwargs):
+        bound = _inspect.signature(init).bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        init(self, *args, **kwargs)
+        _bptt_built.append((kind, dict(bound.arguments), self))
+    cls.__init__ = recording_init
+_bptt_record(_fs.ForwardStepper, "forward")
+_bptt_record(_bs.BackwardStepper, "backward")
+"""
+
+_EXPECTED = """
+import hashlib as _hashlib
+import json as _json
+def _bptt_picture(stepper, t):
+    stepper.show(t)  # the widget's own drawing code, in this kernel
+    return _hashlib.sha256(stepper.image.value).hexdigest()
+def _bptt_expected():
+    out = []
+    for kind, a, stepper in _bptt_built:
+        tau = a["cache"].T
+        if kind == "forward":
+            views = {t: _fs.forward_step_view(a["cache"], a["vocab"], t, a["top_k"])
+                     for t in range(1, tau + 1)}
+            texts = {t: {"head": f"step t = {t} of τ = {v['tau']}",
+                         "rows": [list(r) for r in _fs.step_lines(v)]} for t, v in views.items()}
+        else:
+            texts = {t: {"text": _bs.step_text(_bs.backward_step_view(a["params"], a["cache"], t))}
+                     for t in range(1, tau + 1)}
+        start = stepper.t
+        for t in texts:
+            texts[t]["picture"] = _bptt_picture(stepper, t)
+        out.append({"kind": kind, "tau": tau, "start": start, "views": texts})
+    return out
+print("BPTT-EXPECTED " + _json.dumps(_bptt_expected()))
+"""
+
+
+def expected_views(notebook: Path) -> list[dict]:
+    """Run ``notebook`` in a fresh kernel and compute, with the widget modules' pure view
+    functions on the very arguments each stepper was built with, what every step must show.
+
+    One dict per stepper, in the order they were built: kind ('forward' or 'backward'),
+    tau, the step shown first, and per t the expected text and the sha256 of the picture
+    that the widget itself draws for t in this kernel (matplotlib output is byte-stable).
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells = ([nbformat.v4.new_code_cell(_RECORDER)] + [c for c in nb.cells if c.cell_type == "code"]
+                + [nbformat.v4.new_code_cell(_EXPECTED)])
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    for output in nb.cells[-1].outputs:
+        if output.get("name") == "stdout" and "BPTT-EXPECTED " in output["text"]:
+            data = json.loads(output["text"].split("BPTT-EXPECTED ", 1)[1])
+            for stepper in data:
+                stepper["views"] = {int(t): v for t, v in stepper["views"].items()}
+            return data
+    raise AssertionError(f"{notebook.name}: the expected views were not printed")
+
+
+def words(text: str) -> str:
+    """Whitespace-normalised text (a browser's innerText of a table uses tabs and newlines)."""
+    return " ".join(text.split())
