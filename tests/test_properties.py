@@ -145,3 +145,30 @@ def test_dtype_is_kept_without_upcasting(problem, dtype):
         assert getattr(cache, name).dtype == dtype, name
     for name, g in bh.backward(params, cache).items():
         assert g.dtype == dtype, name
+
+
+def _edge_problem(B, T, vocab, d_model, n_hidden, seed=0):
+    rng = np.random.default_rng(seed)
+    params = bh.init_params(vocab, d_model, n_hidden, seed=seed)
+    lead = () if B is None else (B,)
+    inputs = rng.integers(0, vocab, size=lead + (T,))
+    targets = rng.integers(0, vocab, size=lead + (T,))
+    return params, inputs, targets, rng.uniform(-0.9, 0.9, lead + (n_hidden,)), B
+
+
+# The corners hypothesis is likely but not certain to draw, checked every run.
+EDGES = [(None, 1, 3, 2, 2), (1, 1, 3, 2, 2), (1, 5, 3, 2, 2), (3, 1, 3, 2, 2),
+         (None, 4, 1, 1, 1), (2, 3, 1, 1, 1)]
+
+
+@pytest.mark.parametrize("shape", EDGES, ids=lambda s: "B{}-T{}-V{}-D{}-H{}".format(*s))
+def test_edge_shapes(shape):
+    problem = _edge_problem(*shape)
+    test_shapes_of_forward_and_backward.hypothesis.inner_test(problem)
+    test_as_written_equals_fast.hypothesis.inner_test(problem)
+    test_finite_differences_on_tiny_shapes.hypothesis.inner_test(problem)
+    test_loss_is_the_mean_of_the_per_step_losses.hypothesis.inner_test(problem)
+    if shape[0] is None:
+        test_batch_of_one_equals_the_unbatched_sequence.hypothesis.inner_test(problem)
+    else:
+        test_batch_equals_average_of_single_sequences.hypothesis.inner_test(problem)
