@@ -9,7 +9,8 @@ No cell may show an error, the console may show no error (bar the failed look-up
 internet that an offline machine causes, filtered by URL), and every request that leaves the
 machine is aborted, as in a lecture hall without network. Screenshots go to build/ui/.
 
-Skipped, with the reason, when chromium or playwright is missing (`.ci/run` installs both).
+Skipped, with the reason, when chromium or playwright is missing (`.ci/run` installs both and
+sets BPTT_REQUIRE_BROWSER=1, which turns that skip into an error).
 Select with `-m browser`, leave out with `-m "not browser"`.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -26,6 +28,8 @@ import pytest
 from bptt_helpers import lecture
 
 REASON = bh.skip_reason()
+if REASON and os.environ.get("BPTT_REQUIRE_BROWSER") == "1":  # set by .ci/run: CI must run it
+    raise RuntimeError(f"BPTT_REQUIRE_BROWSER=1 but the browser test cannot run: {REASON}")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 if REASON:
     pytestmark.append(pytest.mark.skip(reason=REASON))
