@@ -94,6 +94,10 @@ _OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 require.config({paths: {"@jupyter-widgets": "vendor/html-manager/dist",
                         "@jupyter-widgets/html-manager/dist": "vendor/html-manager/dist"}});
 </script>
+<style>
+/* the embedded manager does not bring JupyterLab's UI font: widgets would fall back to serif */
+.jupyter-widgets { font-family: var(--jp-ui-font-family, system-ui, sans-serif); }
+</style>
 {{ super() }}
 {%- endif -%}
 {% endblock jupyter_widgets %}
