@@ -294,17 +294,20 @@ def test_stepper_in_jupyterlab(lab, page, notebooks, expected, nb):
     p = page.page
     p.goto(f"{base}/lab/tree/notebooks/{path.name}?reset&token={token}")
     p.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=TIMEOUT)
-    p.evaluate(RUN_ALL)
-    p.wait_for_function(ALL_RUN, timeout=TIMEOUT, polling=250)
-    p.screenshot(path=str(bh.SCREENSHOTS / f"{nb}_lab_after_run_all.png"))
-    assert_no_error_outputs(p)
-    box = stepper_box(p)
-    box.scroll_into_view_if_needed()
-    visited = drive(p, box, nb, expected[nb], "lab")
-    assert len(set(visited)) >= 3
-    p.screenshot(path=str(bh.SCREENSHOTS / f"{nb}_lab_end.png"))
-    assert_no_error_outputs(p)
-    assert not page.errors(), f"console errors in JupyterLab ({nb}): {page.errors()}"
+    try:
+        p.evaluate(RUN_ALL)
+        p.wait_for_function(ALL_RUN, timeout=TIMEOUT, polling=250)
+        p.screenshot(path=str(bh.SCREENSHOTS / f"{nb}_lab_after_run_all.png"))
+        assert_no_error_outputs(p)
+        box = stepper_box(p)
+        box.scroll_into_view_if_needed()
+        visited = drive(p, box, nb, expected[nb], "lab")
+        assert len(set(visited)) >= 3
+        p.screenshot(path=str(bh.SCREENSHOTS / f"{nb}_lab_end.png"))
+        assert_no_error_outputs(p)
+        assert not page.errors(), f"console errors in JupyterLab ({nb}): {page.errors()}"
+    finally:  # free the CPU for the next notebook (the server's teardown kills the rest)
+        p.evaluate("() => window.jupyterapp.serviceManager.sessions.shutdownAll()")
 
 
 # ---------------------------------------------------------------- the live lecture view (Voilà)
