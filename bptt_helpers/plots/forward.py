@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import style
+from . import canvas
 
 VIEW_KEYS = ("t", "tau", "x", "a", "h", "top", "target_char", "target_prob", "all_losses",
              "running_mean")
@@ -108,7 +109,7 @@ def forward_step_figure(view: dict, token_labels=None):
     t, tau = view["t"], view["tau"]
     width = 13.0
     with plt.rc_context(style.RC_PARAMS):
-        fig = plt.figure(figsize=(width, 10.0))
+        fig = canvas.figure((width, 10.0))  # not pyplot's: the stepper redraws it in callbacks
         outer = fig.add_gridspec(2, 1, height_ratios=[1.5, 1], hspace=0.15)
         graph = fig.add_subplot(outer[0])
         draw_unrolled_graph(tau, ax=graph, highlight=t, show="forward", token_labels=token_labels)

@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
 from .. import style
+from . import canvas
 
 
 def _step_colours(T: int):
@@ -50,7 +51,7 @@ def draw_stacked_bars(terms, t: int, total=None, ax=None, name: str = "c", label
     if len(labels) != n:
         raise ValueError(f"labels must have {n} entries, got {len(labels)}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(max(6.0, 0.75 * n + 2.5), 4.2))
+        _, ax = canvas.subplots(figsize=(max(6.0, 0.75 * n + 2.5), 4.2))  # widget-safe
     colours = _step_colours(T)
     xs = np.arange(n)
     up, down = np.zeros(n), np.zeros(n)
@@ -111,7 +112,7 @@ def draw_accumulating_heatmap(terms, t: int, total=None, axes=None, name: str = 
     T = terms.shape[0]
     t = _check_t(t, T)
     if axes is None:
-        fig, axes = plt.subplots(1, 3, figsize=(12, 4.2), gridspec_kw={"wspace": 0.12})
+        fig, axes = canvas.subplots(1, 3, figsize=(12, 4.2), gridspec_kw={"wspace": 0.12})
     else:
         fig = axes[0].figure
     sums = np.cumsum(terms, axis=0)

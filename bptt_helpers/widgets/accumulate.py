@@ -13,14 +13,12 @@ cell prints nothing that nbval would have to compare.
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import backward
 from ..contributions import per_step_terms
+from ..plots.canvas import png_bytes
 from ..plots.sums import draw_accumulating_heatmap, draw_stacked_bars
 
 
@@ -78,11 +76,8 @@ def render(terms, total, t: int, name: str, labels=None, term_label: str | None 
 
 
 def figure_png(fig) -> bytes:
-    """PNG bytes of a figure (then closed), as the Image widget shows it."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+    """The figure as stable PNG bytes, as the Image widget shows it."""
+    return png_bytes(fig)
 
 
 class AccumulateStepper:

@@ -13,15 +13,15 @@ buttons to those two functions.
 
 from __future__ import annotations
 
-import io
-
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 import numpy as np
 
 from .. import grads_fast, style
 from ..forward_pass import ForwardCache
 from ..jacobians import hidden_step_jacobian
 from ..params import Params
+from ..plots import canvas
+from ..plots.canvas import png_bytes
 from ..validate import check_params
 
 
@@ -109,8 +109,8 @@ def step_figure(view: dict, token_labels=None):
     from ..plots.hidden import plot_backward_progress, plot_step_contributions
 
     width, panel_height = 13.0, 4.0  # inches
-    with plt.rc_context(style.RC_PARAMS):
-        fig = plt.figure(figsize=(width, 10.0))
+    with mpl.rc_context(style.RC_PARAMS):
+        fig = canvas.figure((width, 10.0))
         graph = fig.add_axes([0, 0, 1, 1])
         draw_unrolled_graph(view["tau"], ax=graph, highlight=view["t"], show="backward",
                             token_labels=token_labels)
@@ -133,11 +133,8 @@ def step_figure(view: dict, token_labels=None):
 
 
 def figure_png(fig) -> bytes:
-    """The figure as PNG bytes, without the matplotlib version (stable across runs); closes it."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+    """The figure as stable PNG bytes, as the Image widget shows it."""
+    return png_bytes(fig, dpi=72)
 
 
 class BackwardStepper:

@@ -8,14 +8,14 @@ holds the *sum*. The logic is :func:`embedding_rows_view` (plain numpy, tested i
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 
 from .. import style
 from ..embedding_views import dE_contributions
 from ..forward_pass import ForwardCache
 from ..params import Params
+from ..plots import canvas
+from ..plots.canvas import png_bytes
 
 
 def _ordinal(n: int) -> str:
@@ -81,13 +81,12 @@ def embedding_rows_view(params: Params, cache: ForwardCache, dh, labels, step: i
 def draw_embedding_rows(view: dict):
     """The picture for one view: the sequence on top (current token highlighted),
     below it the running dL/dE restricted to the rows the sequence reads. Returns the figure."""
-    import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
     from ..plots.embedding import _label, draw_dE_rows
 
     n_rows, T = len(view["rows"]), view["T"]
-    fig, (top, ax) = plt.subplots(
+    fig, (top, ax) = canvas.subplots(
         2, 1, figsize=(8.5, 1.9 + 0.42 * n_rows),
         gridspec_kw={"height_ratios": [1.1, 0.42 * n_rows], "hspace": 0.08})
     top.set_xlim(-0.5, T - 0.5)
@@ -111,13 +110,8 @@ def draw_embedding_rows(view: dict):
 
 
 def figure_png(fig) -> bytes:
-    """Render a matplotlib figure to PNG bytes (no version metadata) and close it."""
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+    """The figure as stable PNG bytes, as the Image widget shows it."""
+    return png_bytes(fig, dpi=90)
 
 
 class EmbeddingRowsStepper:

@@ -14,12 +14,12 @@ to those functions.
 from __future__ import annotations
 
 import html
-import io
 
 import numpy as np
 
 from ..data import CharVocab
 from ..forward_pass import ForwardCache
+from ..plots.canvas import png_bytes
 
 N_SHOWN = 4  # entries of a vector written out in the text view
 
@@ -153,13 +153,8 @@ def step_html(view: dict) -> str:
 
 
 def figure_png(fig) -> bytes:
-    """The figure as PNG bytes without the matplotlib version (stable across runs); closes it."""
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=88, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+    """The figure as stable PNG bytes, as the Image widget shows it."""
+    return png_bytes(fig, dpi=88)
 
 
 class ForwardStepper:

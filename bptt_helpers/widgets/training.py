@@ -66,18 +66,18 @@ class LiveLoss:
 
     def refresh(self) -> None:
         """Redraw the bar, the status line and the plot from the losses so far."""
+        from ..plots import canvas
         from ..plots.training import plot_loss_curve
-        from .embedding_rows import figure_png
 
         view = progress_view(self.losses, self.total_steps, self.window)
         self.bar.value = view["fraction"]
         self.status.value = view["text"]
         if self.losses:
-            fig = plot_loss_curve(self.losses, window=self.window, baseline=self.baseline,
-                                  title="live: training loss")
-            fig.set_size_inches(6.5, 3.4)
-            fig.axes[0].set_xlim(0, self.total_steps + 1)
-            self.image.value = figure_png(fig)
+            fig, ax = canvas.subplots(figsize=(6.5, 3.4))
+            plot_loss_curve(self.losses, window=self.window, baseline=self.baseline,
+                            title="live: training loss", ax=ax)
+            ax.set_xlim(0, self.total_steps + 1)
+            self.image.value = canvas.png_bytes(fig)
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -9,11 +9,12 @@ wires a k slider to them.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 import numpy as np
 
 from .. import style
 from ..long_range import input_grad
+from ..plots import canvas
 from ..truncated import chunk_bounds, full_grads, relative_error, truncated_grads
 from .vanishing import figure_png
 
@@ -92,8 +93,8 @@ def view_figure(view: dict, table: dict):
     """Left: the per-step gradient norms with chunk boundaries; right: error against k."""
     from ..plots.long_range import plot_chunk_norms, plot_error_vs_k
 
-    with plt.rc_context(style.RC_PARAMS):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"wspace": 0.3})
+    with mpl.rc_context(style.RC_PARAMS):
+        fig, (left, right) = canvas.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"wspace": 0.3})
         plot_chunk_norms(view, left)
         left.set_title(f"k = {view['k']}: gradient per step")
         plot_error_vs_k(table, view["k"], right)

@@ -7,13 +7,13 @@
 
 from __future__ import annotations
 
-import io
-
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 import numpy as np
 
 from .. import style
 from ..long_range import norm_profile
+from ..plots import canvas
+from ..plots.canvas import png_bytes
 
 RADIUS_RANGE = (0.25, 4.0)
 TAU_RANGE = (2, 100)
@@ -62,8 +62,8 @@ def view_figure(view: dict):
     """‖(DL)_(h^(t))‖ against t on a log axis, with the verdict in the title. Returns the Figure."""
     from ..plots.long_range import plot_norm_profile
 
-    with plt.rc_context(style.RC_PARAMS):
-        fig, ax = plt.subplots(figsize=(9, 4.6))
+    with mpl.rc_context(style.RC_PARAMS):
+        fig, ax = canvas.subplots(figsize=(9, 4.6))
         plot_norm_profile(view["norms"], ax=ax)
         ax.set_title(f"ρ(W) = {view['radius']:.2f}, τ = {view['tau']}: the gradient {view['verdict']}")
         ax.set_xlim(0.5, view["tau"] + 0.5)
@@ -77,11 +77,8 @@ def view_figure(view: dict):
 
 
 def figure_png(fig) -> bytes:
-    """The figure as PNG bytes without the matplotlib version (stable across runs); closes it."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+    """The figure as stable PNG bytes, as the Image widget shows it."""
+    return png_bytes(fig, dpi=80)
 
 
 class VanishingExplorer:
