@@ -101,7 +101,7 @@ def untied_forward(params: Params, inputs, targets, h0, name: str, copies) -> Fo
 
     copies: shape (T, *shape of name); row t - 1 is the paper's dummy variable used at
     step t (for W: the copy that multiplies h^(t-1) on the way to h^(t)). With every
-    row equal to the shared value this is exactly :func:`bptt_helpers.forward`.
+    row equal to the shared value this is :func:`bptt_helpers.forward` (up to rounding).
     One sequence only: inputs, targets (T,). Returns a :class:`ForwardCache`.
     """
     _check_name(name)

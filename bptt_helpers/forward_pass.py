@@ -12,6 +12,7 @@ x^(t) is ``x[..., t - 1, :]``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -67,7 +68,11 @@ def cross_entropy(o: np.ndarray, targets: np.ndarray) -> np.ndarray:
     o: (..., vocab); targets: int (...,) -> per-step losses (...,).
     Logits of ±1e4 still give finite losses.
     """
-    logp = log_softmax(o)
+    return _pick_negative(log_softmax(o), targets)
+
+
+def _pick_negative(logp: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """-logp[..., targets]: the entry of each row that the target names, negated."""
     return -np.take_along_axis(logp, targets[..., None], axis=-1)[..., 0]
 
 
@@ -120,9 +125,12 @@ class ForwardCache:
     def h0(self) -> np.ndarray:
         return self.h[..., 0, :]
 
-    @property
+    @cached_property
     def dtanh(self) -> np.ndarray:
-        """1 - (h^(t))^2 for t = 1..T: the diagonal of (Dh^(t))_(a^(t)), eq 3.7. Shape like ``a``."""
+        """1 - (h^(t))^2 for t = 1..T: the diagonal of (Dh^(t))_(a^(t)), eq 3.7. Shape like ``a``.
+
+        Computed once, on first use (every backward equation but (4.1), (4.4), (4.6) needs it).
+        """
         h = self.h[..., 1:, :]
         return 1.0 - h * h
 
@@ -130,27 +138,36 @@ class ForwardCache:
 def _run(params: Params, inputs, targets, h0, h_delta=None, o_delta=None) -> ForwardCache:
     """Eqs 1.3-1.7 over all timesteps (inputs already validated).
 
-    ``h_delta`` / ``o_delta`` (shaped like ``cache.h[..., 1:, :]`` / ``cache.o``) are
-    added to h^(t) / o^(t) as soon as they are computed; the finite-difference check
-    of the internal nodes uses them to nudge one node and let the change flow on.
+    The same equations as the functions above, arranged for speed: the input part of
+    eq 1.4, x^(t) U^T + b, is one matrix product for all steps before the loop, and the
+    loop writes into preallocated arrays. Only the recurrence h^(t-1) -> h^(t) is sequential.
+
+    ``h_delta`` / ``o_delta`` (shaped like ``cache.a`` / ``cache.o``) are added to
+    h^(t) / o^(t) as soon as they are computed; the finite-difference check of the
+    internal nodes uses them to nudge one node and let the change flow on.
     """
     p = params
-    x = embed(p.E, inputs)
     T = inputs.shape[-1]
+    x = embed(p.E, inputs)                                           # eq 1.3
+    x_part = x @ p.U.T + p.b                                         # x^(t) U^T + b, every t
     h = np.empty(inputs.shape[:-1] + (T + 1, p.n_hidden), dtype=p.E.dtype)
     h[..., 0, :] = h0
-    a = np.empty_like(h[..., 1:, :])
+    a = np.empty_like(x_part)
+    W_T = p.W.T
     for t in range(1, T + 1):
-        a[..., t - 1, :] = preactivation(h[..., t - 1, :], x[..., t - 1, :], p.W, p.U, p.b)
-        h[..., t, :] = hidden_state(a[..., t - 1, :])
+        a_t = a[..., t - 1, :]
+        np.matmul(h[..., t - 1, :], W_T, out=a_t)                    # h^(t-1) W^T
+        a_t += x_part[..., t - 1, :]                                 # + x^(t) U^T + b: eq 1.4
+        np.tanh(a_t, out=h[..., t, :])                               # eq 1.5
         if h_delta is not None:
             h[..., t, :] += h_delta[..., t - 1, :]
-    o = logits(h[..., 1:, :], p.V, p.c)
+    o = logits(h[..., 1:, :], p.V, p.c)                              # eq 1.6
     if o_delta is not None:
         o = o + o_delta
-    losses = cross_entropy(o, targets)
+    logp = log_softmax(o)
+    losses = _pick_negative(logp, targets)                           # eq 1.1
     return ForwardCache(inputs=inputs, targets=targets, x=x, a=a, h=h, o=o,
-                        y_hat=softmax(o), losses=losses, loss=mean_loss(losses))
+                        y_hat=np.exp(logp), losses=losses, loss=mean_loss(losses))  # 1.7, 1.2
 
 
 def forward(params: Params, inputs, targets, h0) -> ForwardCache:
