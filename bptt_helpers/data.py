@@ -65,6 +65,8 @@ class CharVocab:
     def decode(self, ids) -> str:
         """Int ids (any shape, read in order) -> text."""
         ids = np.asarray(ids)
+        if ids.size == 0:
+            return ""
         if ids.dtype.kind not in "iu":
             raise TypeError(f"ids must be integers, got dtype {ids.dtype}")
         if ids.size and (ids.min() < 0 or ids.max() >= self.size):
@@ -100,6 +102,8 @@ def windows(ids, window: int, stride: int = 1) -> tuple[np.ndarray, np.ndarray]:
 def random_batch(ids, window: int, batch_size: int, rng: np.random.Generator):
     """``batch_size`` random windows: inputs, targets of shape (batch_size, window)."""
     ids = _check_ids(ids, window)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {rng!r}")
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     starts = rng.integers(0, len(ids) - window, size=batch_size)

@@ -21,6 +21,11 @@ from .validate import check_inputs
 NODE_NAMES = ("o", "h")
 
 
+def _check_eps(eps) -> None:
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating)) or not 0 < eps < 1:
+        raise ValueError(f"eps must be a small positive step such as 1e-6, got {eps!r}")
+
+
 def numerical_grad(params: Params, inputs, targets, h0, wrt: str, eps: float = 1e-6) -> np.ndarray:
     """dL/d(wrt) by central differences, in float64.
 
@@ -29,6 +34,7 @@ def numerical_grad(params: Params, inputs, targets, h0, wrt: str, eps: float = 1
     """
     if wrt not in PARAM_NAMES + NODE_NAMES:
         raise ValueError(f"wrt must be one of {PARAM_NAMES + NODE_NAMES}, got {wrt!r}")
+    _check_eps(eps)
     params = params.astype(np.float64)
     inputs, targets, h0 = check_inputs(params, inputs, targets, h0)
     if wrt in PARAM_NAMES:
@@ -98,13 +104,18 @@ class GradComparison:
         return self
 
 
-def _as_mapping(grads) -> dict[str, np.ndarray]:
-    return grads.as_dict() if isinstance(grads, Params) else dict(grads)
+def _as_mapping(name: str, grads) -> dict[str, np.ndarray]:
+    if isinstance(grads, Params):
+        return grads.as_dict()
+    if isinstance(grads, dict):
+        return grads
+    raise TypeError(f"{name} must be a Params or a dict of name -> gradient array, "
+                    f"got {type(grads).__name__}")
 
 
 def compare_grads(analytic, numeric) -> GradComparison:
     """Compare two gradient sets (:class:`Params` or dicts name -> array) tensor by tensor."""
-    analytic, numeric = _as_mapping(analytic), _as_mapping(numeric)
+    analytic, numeric = _as_mapping("analytic", analytic), _as_mapping("numeric", numeric)
     rows = []
     for name, a in analytic.items():
         if name not in numeric:
@@ -138,6 +149,7 @@ def check_gradients(params: Params, inputs, targets, h0, eps: float = 1e-6,
     Runs in float64 whatever the dtype of ``params``. Cost: two forward passes per
     number checked, so keep the model small.
     """
+    _check_eps(eps)
     params64 = params.astype(np.float64)
     analytic = analytic_grads(params64, inputs, targets, h0)
     numeric = {name: numerical_grad(params64, inputs, targets, h0, name, eps) for name in wrt}

@@ -97,6 +97,8 @@ def init_params(vocab_size: int, d_model: int, n_hidden: int, seed: int = 0,
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"dtype must be a floating-point dtype, got {dtype}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
     rng = np.random.default_rng(seed)
     k_in, k_h = 1 / np.sqrt(d_model), 1 / np.sqrt(n_hidden)
     return Params(

@@ -18,6 +18,8 @@ from .validate import check_h0, check_params
 
 def grad_norm(grads: Params) -> float:
     """The global L2 norm of all six gradients taken together."""
+    if not isinstance(grads, Params):
+        raise TypeError(f"grads must be a bptt_helpers.Params, got {type(grads).__name__}")
     return float(np.sqrt(sum(float(np.sum(g * g)) for _, g in grads.items())))
 
 
@@ -44,8 +46,8 @@ def clip_grad_value(grads: Params, max_value: float) -> Params:
 
 def sgd_step(params: Params, grads: Params, lr: float) -> Params:
     """θ <- θ - lr · dL/dθ for all six parameters; returns new :class:`Params`."""
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    if not (lr > 0 and np.isfinite(lr)):
+        raise ValueError(f"lr must be a positive finite number, got {lr}")
     if not isinstance(grads, Params):
         raise TypeError(f"grads must be a bptt_helpers.Params, got {type(grads).__name__}")
     for name, value in params.items():
@@ -112,6 +114,8 @@ def sample(params: Params, vocab, n_chars: int, prompt: str = "", h0=None,
         raise ValueError(f"temperature must be positive, got {temperature}")
     if isinstance(n_chars, bool) or not isinstance(n_chars, (int, np.integer)) or n_chars < 0:
         raise ValueError(f"n_chars must be a non-negative integer, got {n_chars!r}")
+    if not isinstance(prompt, str):
+        raise TypeError(f"prompt must be a str, got {type(prompt).__name__}")
     if vocab.size != params.vocab_size:
         raise ValueError(f"vocab has {vocab.size} characters but params were made for "
                          f"vocab_size={params.vocab_size}")

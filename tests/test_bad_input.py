@@ -269,8 +269,8 @@ def test_windows_rejects_a_bad_stride(stride):
 # --- training and sampling ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("call, exc, pattern", [
-    (lambda: bh.sgd_step(P, P, 0.0), ValueError, "lr must be positive"),
-    (lambda: bh.sgd_step(P, P, float("nan")), ValueError, "lr must be positive"),
+    (lambda: bh.sgd_step(P, P, 0.0), ValueError, "lr must be a positive"),
+    (lambda: bh.sgd_step(P, P, float("nan")), ValueError, "lr must be a positive"),
     (lambda: bh.clip_grad_norm(P, -1.0), ValueError, "max_norm must be positive"),
     (lambda: bh.clip_grad_value(P, 0.0), ValueError, "max_value must be positive"),
     (lambda: bh.train(P, np.tile(np.arange(5), 5), 3, -1, 0.1), ValueError, "steps"),
@@ -304,46 +304,25 @@ def test_sgd_step_rejects_gradients_of_the_wrong_shape():
         raise AssertionError("grads.b of shape (1,) was broadcast onto b of shape (4,)")
 
 
-# --- found later: not yet rejected with an error that names the argument ------------------------
-# Each is a strict xfail with the reason; when the package is fixed the test XPASSes, which
-# fails the run, and the mark must go.
-
-def _not_yet(reason):
-    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
-
+# --- more arguments that must name themselves when wrong ----------------------------------------
 
 @pytest.mark.parametrize("call, exc, argument", [
     pytest.param(lambda: bh.numerical_grad(P, INP, TGT, None, "c", eps=0.0), ValueError, "eps",
-                 id="numerical_grad-eps0",
-                 marks=_not_yet("gradcheck.numerical_grad(eps=0) divides by zero: "
-                                "ZeroDivisionError 'float division by zero'")),
+                 id="numerical_grad-eps0"),
     pytest.param(lambda: bh.check_gradients(P, INP, TGT, None, eps=0.0, wrt=("c",)), ValueError, "eps",
-                 id="check_gradients-eps0",
-                 marks=_not_yet("gradcheck.check_gradients(eps=0): the same ZeroDivisionError")),
+                 id="check_gradients-eps0"),
     pytest.param(lambda: bh.sgd_step(P, P, float("inf")), ValueError, "lr",
-                 id="sgd_step-lr-inf",
-                 marks=_not_yet("train.sgd_step accepts lr=inf ('lr > 0' holds) and returns "
-                                "parameters of ±inf/NaN")),
+                 id="sgd_step-lr-inf"),
     pytest.param(lambda: bh.sample(P, bh.CharVocab("abcde"), 3, prompt=12), TypeError, "prompt",
-                 id="sample-prompt-int",
-                 marks=_not_yet("train.sample(prompt=12) says 'text must be a str' (the argument "
-                                "of CharVocab.encode), not `prompt`")),
+                 id="sample-prompt-int"),
     pytest.param(lambda: bh.grad_norm("x"), TypeError, "grads",
-                 id="grad_norm-str",
-                 marks=_not_yet("train.grad_norm('x') raises AttributeError "
-                                "\"'str' object has no attribute 'items'\"")),
+                 id="grad_norm-str"),
     pytest.param(lambda: bh.init_params(5, 3, 4, seed="a"), TypeError, "seed",
-                 id="init_params-seed-str",
-                 marks=_not_yet("params.init_params(seed='a') raises numpy's 'SeedSequence "
-                                "expects int ...', which does not name `seed`")),
+                 id="init_params-seed-str"),
     pytest.param(lambda: bh.random_batch(np.arange(20), 3, 2, None), TypeError, "rng",
-                 id="random_batch-rng-None",
-                 marks=_not_yet("data.random_batch(rng=None) raises AttributeError "
-                                "\"'NoneType' object has no attribute 'integers'\"")),
+                 id="random_batch-rng-None"),
     pytest.param(lambda: bh.compare_grads(3, 4), TypeError, "grad",
-                 id="compare_grads-ints",
-                 marks=_not_yet("gradcheck.compare_grads(3, 4) raises \"'int' object is not "
-                                "iterable\", naming neither gradient set")),
+                 id="compare_grads-ints"),
 ])
 def test_more_bad_arguments_name_themselves(call, exc, argument):
     try:
