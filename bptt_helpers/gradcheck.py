@@ -50,6 +50,16 @@ def numerical_grad(params: Params, inputs, targets, h0, wrt: str, eps: float = 1
 
         def loss_at(delta):
             return _run(params, inputs, targets, h0, **{key: delta}).loss
+    return central_difference(loss_at, shape, eps)
+
+
+def central_difference(loss_at, shape: tuple, eps: float = 1e-6) -> np.ndarray:
+    """The gradient of a scalar function of an array of ``shape``, one entry at a time.
+
+    ``loss_at(delta)`` returns the loss with the array moved by ``delta`` (same shape);
+    entry i of the result is (loss_at(+eps e_i) - loss_at(-eps e_i)) / (2 eps).
+    """
+    _check_eps(eps)
     grad = np.zeros(shape)
     delta = np.zeros(shape)
     for index in np.ndindex(shape):

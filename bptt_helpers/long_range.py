@@ -16,6 +16,7 @@ import numpy as np
 
 from . import grads_fast
 from .forward_pass import ForwardCache, _run, forward
+from .gradcheck import central_difference
 from .jacobians import hidden_step_jacobian as jacobian_factor  # eq 3.7, one step back
 from .params import PARAM_NAMES, Params, init_params
 from .validate import check_inputs
@@ -90,15 +91,7 @@ def numerical_last_step_grad(params: Params, inputs, targets, h0, wrt: str,
             nudged = params.copy()
             getattr(nudged, wrt)[...] += delta
             return _run(nudged, inputs, targets, h0).losses[-1]
-    grad, delta = np.zeros(shape), np.zeros(shape)
-    for index in np.ndindex(shape):
-        delta[index] = eps
-        plus = last_loss(delta)
-        delta[index] = -eps
-        minus = last_loss(delta)
-        delta[index] = 0.0
-        grad[index] = (plus - minus) / (2 * eps)
-    return grad
+    return central_difference(last_loss, shape, eps)
 
 
 def dhidden_by_products(cache: ForwardCache, W: np.ndarray, dh_last: np.ndarray) -> np.ndarray:

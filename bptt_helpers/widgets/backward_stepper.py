@@ -23,16 +23,12 @@ from ..params import Params
 from ..plots import canvas
 from ..plots.canvas import png_bytes
 from ..validate import check_params
+from . import check_sequence_cache
 
 
 def _check(params: Params, cache) -> ForwardCache:
     check_params(params)
-    if not isinstance(cache, ForwardCache):
-        raise TypeError(f"cache must be the ForwardCache returned by forward(), "
-                        f"got {type(cache).__name__}")
-    if cache.batched:
-        raise ValueError(f"cache must come from one sequence (inputs of shape (T,)), got a batch "
-                         f"of shape {cache.inputs.shape}; step through one row at a time")
+    check_sequence_cache(cache)
     if cache.x.shape[-1] != params.d_model or cache.h.shape[-1] != params.n_hidden:
         raise ValueError("cache does not match params (different d_model or n_hidden)")
     return cache

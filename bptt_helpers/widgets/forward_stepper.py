@@ -20,18 +20,13 @@ import numpy as np
 from ..data import CharVocab
 from ..forward_pass import ForwardCache
 from ..plots.canvas import png_bytes
+from . import check_sequence_cache
 
 N_SHOWN = 4  # entries of a vector written out in the text view
 
 
 def _check_cache(cache) -> ForwardCache:
-    if not isinstance(cache, ForwardCache):
-        raise TypeError(f"cache must be the ForwardCache returned by forward(), "
-                        f"got {type(cache).__name__}")
-    if cache.batched:
-        raise ValueError(f"cache must come from one sequence (inputs of shape (T,)), got a batch "
-                         f"of shape {cache.inputs.shape}; step through one row at a time")
-    return cache
+    return check_sequence_cache(cache)
 
 
 def _check_vocab(vocab, cache: ForwardCache) -> CharVocab:
