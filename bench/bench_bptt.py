@@ -398,7 +398,7 @@ def report(sizes, results, peak32, peak64) -> None:
                   + _cells(st, ("checks", "forward", "backward"), 1e3, ".3f") + f"{share:>9.0f}%")
 
     print("\nfor comparison, NOT the package: bench/candidate.py, the same maths restructured (time-major,"
-          "\none x U^T product, softmax once, dE as a one-hot product); see its docstring for why the"
+          "\ndL/da reused, dE as a one-hot product); see its docstring for why the"
           "\npackage's displayed code does not do this")
     head = (f"{'size':<9}{'ms f64':>9}{'ms f32':>9}{'vs torch64':>12}{'vs torch32':>12}"
             f"{'vs numpy64':>12}{'vs numpy32':>12}{'grads rel err':>15}")
