@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from model_cases import N_HIDDEN, REPEAT_INPUTS, REPEAT_TARGETS, batch_with_repeats, random_h0, small_params
 
 import bptt_helpers as bh
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close pyplot figures a test left open (only where pyplot was imported at all)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
 
 
 @pytest.fixture

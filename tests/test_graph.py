@@ -19,12 +19,6 @@ from bptt_helpers.plots.graph import (  # noqa: E402
 )
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def gids(ax, prefix):
     return sorted(p.get_gid() for p in ax.patches if (p.get_gid() or "").startswith(prefix))
 

@@ -6,7 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -21,12 +20,6 @@ from bptt_helpers.jacobians import (  # noqa: E402
 )
 from bptt_helpers.plots.hidden import plot_backward_progress, plot_dhidden_norms, plot_step_contributions  # noqa: E402
 from bptt_helpers.plots.softmax import plot_dlogits, plot_softmax_jacobian  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

@@ -6,18 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from bptt_helpers import style
 from bptt_helpers.plots import sums
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 def test_stacked_bars_draw_each_step_and_mark_the_total():
