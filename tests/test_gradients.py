@@ -165,7 +165,10 @@ def test_compare_grads_reports_relative_error():
     assert row.max_abs_err == pytest.approx(0.4)
     assert row.max_rel_err == pytest.approx(0.4 / 4.4)
     assert "x" in result.table() and "max rel err" in str(result)
-    result.assert_close(0.1)
+    assert "9.1e-02" in str(result)  # before a tolerance is given: the raw digits
+    checked = result.assert_close(0.1)
+    assert "< 0.1 ✓" in str(checked) and "e-02" not in str(checked)  # after: the verdict only
+    assert "9.1e-02" in checked.table(digits=True)
     with pytest.raises(AssertionError):
         result.assert_close(0.05)
 
@@ -222,3 +225,21 @@ def test_independent_forward_and_finite_differences(params, case):
     grads = bh.backward(params, cache)
     numeric = {name: reference_grad(params, inputs, targets, h0, name) for name in bh.PARAM_NAMES}
     bh.compare_grads(grads, numeric).assert_close(TOL)
+
+
+def test_verdict_is_the_same_for_any_rounding_below_the_tolerance():
+    assert bh.verdict(2.7e-11, 1e-8) == bh.verdict(2.9e-11, 1e-8) == bh.verdict(0.0, 1e-8) == "< 1e-8 ✓"
+    assert bh.verdict(0.31, 1e-6) == "3.1e-01 ✗"
+    assert bh.verdict(np.nan, 1e-6) == "nan ✗"
+    assert bh.verdict(1e-9, 5e-8) == "< 5e-8 ✓"
+    assert bh.verdict(3.1, 2.0, above=True) == "> 2 ✓" and bh.verdict(1.5, 2.0, above=True) == "1.5e+00 ✗"
+    assert bh.verdict(0.3, 0.5) == "< 0.5 ✓"
+    with pytest.raises(ValueError, match="tol"):
+        bh.verdict(1.0, 0)
+
+
+def test_assert_close_rejects_a_tolerance_that_is_not_positive():
+    result = bh.compare_grads({"x": np.ones(2)}, {"x": np.ones(2)})
+    for bad in (0, -1e-6, float("nan"), True, "1e-6"):
+        with pytest.raises(ValueError, match="tol"):
+            result.assert_close(bad)

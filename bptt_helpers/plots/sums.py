@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
 from .. import style
+from ..gradcheck import ROUNDING_TOL, verdict
 from . import canvas
 
 
@@ -135,7 +136,9 @@ def draw_accumulating_heatmap(terms, t: int, total=None, axes=None, name: str = 
         _heat(axes[0], np.zeros(terms.shape[1:]), scale, "no term yet\n(t = 0)")
     image = _heat(axes[1], so_far, scale, f"sum of steps 1..{t}\n(of τ = {T})")
     if total is not None:
-        _heat(axes[2], total, scale, f"backward()\nmax |diff| = {np.abs(so_far - total).max():.1e}")
+        diff = np.abs(so_far - total).max()
+        shown = verdict(diff, ROUNDING_TOL) if t == T else f"= {diff:.1e}"  # rounding: a verdict
+        _heat(axes[2], total, scale, f"backward()\nmax |diff| {shown}")
     else:
         axes[2].set_visible(False)
     for ax in axes:

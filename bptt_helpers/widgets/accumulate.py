@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import backward
 from ..contributions import per_step_terms
+from ..gradcheck import ROUNDING_TOL, verdict
 from ..plots.canvas import png_bytes
 from ..plots.sums import draw_accumulating_heatmap, draw_stacked_bars
 
@@ -57,9 +58,12 @@ def readout(view: dict, name: str) -> str:
         head = f"t = 0 of τ = {view['T']}: nothing added yet"
     else:
         head = f"t = {view['t']} of τ = {view['T']}: added the term of step {view['t']}"
-    tail = f"max |sum so far − backward()'s dL/d{name}| = {view['max_abs_diff']:.1e}"
-    if view["done"]:
-        tail += " ✓ (all uses added: only rounding is left)"
+    diff = view["max_abs_diff"]
+    if view["done"]:  # only rounding is left, whose digits differ between machines: a verdict
+        tail = (f"max |sum so far − backward()'s dL/d{name}| {verdict(diff, ROUNDING_TOL)} "
+                "(all uses added: only rounding is left)")
+    else:
+        tail = f"max |sum so far − backward()'s dL/d{name}| = {diff:.1e}"
     return f"{head}; {tail}"
 
 
