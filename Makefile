@@ -12,7 +12,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test lint unit notebooks student bench clean venv slides html present
+.PHONY: lab test test-here test-portable lint unit notebooks student bench clean venv slides html present
 
 venv: $(STAMP)
 
@@ -27,10 +27,47 @@ lab: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# Everything: lint, unit tests, nbval over every notebook here, then the portability matrix.
+test: test-here test-portable
+
 # Unit tests and nbval over every notebook; pytest's exit 5 ("no tests collected") is not a failure.
-test: lint
+test-here: lint
 	$(ONE_THREAD) $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_NBVAL) -ra tests notebooks; \
 	rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+
+# The stored outputs must be the same on every machine (README, "What the stored outputs
+# promise"). nbval over every notebook under each OpenBLAS kernel below (forced with
+# OPENBLAS_CORETYPE; tests/portability/blas_info.py proves it is the one in use) with 1 and 2
+# BLAS threads, the student edition under one of them, then nbval once more in .venv-floors,
+# built with the oldest numpy, matplotlib and ipywidgets pyproject.toml allows
+# (tests/constraints-floors.txt). SkylakeX needs AVX-512, so only CPUs that have it run it.
+HAS_AVX512 := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo yes)
+PORTABLE_KERNELS ?= Haswell Sandybridge Nehalem $(if $(HAS_AVX512),SkylakeX,)
+PORTABLE_THREADS ?= 1 2
+STUDENT_KERNEL   ?= Sandybridge
+FLOORS       := .venv-floors
+FLOORS_STAMP := $(FLOORS)/.installed
+NBVAL_ONLY   := -m pytest -n 2 --dist loadfile -p no:cacheprovider $(PYTEST_NBVAL) -q notebooks
+
+$(FLOORS_STAMP): pyproject.toml tests/constraints-floors.txt
+	test -x $(FLOORS)/bin/python || $(PYTHON) -m venv $(FLOORS)
+	$(FLOORS)/bin/python -m pip install --quiet -c tests/constraints-floors.txt -e '.[test]'
+	touch $(FLOORS_STAMP)
+
+test-portable: $(STAMP) $(FLOORS_STAMP)
+	@set -e; for core in $(PORTABLE_KERNELS); do for n in $(PORTABLE_THREADS); do \
+	  echo "== portability: nbval with OpenBLAS kernel $$core, $$n BLAS thread(s)"; \
+	  export OPENBLAS_CORETYPE=$$core OPENBLAS_NUM_THREADS=$$n OMP_NUM_THREADS=$$n; \
+	  $(PY) tests/portability/blas_info.py $$core; \
+	  $(PY) $(NBVAL_ONLY); \
+	done; done
+	@echo "== portability: the student edition (tests/test_student.py) with OpenBLAS kernel $(STUDENT_KERNEL)"
+	@export OPENBLAS_CORETYPE=$(STUDENT_KERNEL) $(ONE_THREAD); \
+	  $(PY) tests/portability/blas_info.py $(STUDENT_KERNEL) && \
+	  $(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider -q tests/test_student.py
+	@echo "== portability: nbval with the oldest versions pyproject.toml allows ($(FLOORS))"
+	@export $(ONE_THREAD); $(FLOORS)/bin/python tests/portability/blas_info.py && \
+	  $(FLOORS)/bin/python $(NBVAL_ONLY)
 
 unit: $(STAMP)
 	$(ONE_THREAD) $(PY) -m pytest -n 2 --dist loadfile -ra tests
@@ -62,5 +99,5 @@ bench: $(STAMP)
 	$(PY) bench/bench_bptt.py
 
 clean:
-	rm -rf build .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf build .pytest_cache .ruff_cache .hypothesis *.egg-info $(FLOORS)
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -134,3 +134,41 @@ def test_torch_stays_optional(project):
     """torch is only an extra (cross-check tests and benchmark), pinned to the CPU build on disk."""
     assert all(_split(r)[0] != "torch" for r in project["dependencies"])
     assert [_split(r) for r in project["optional-dependencies"]["torch"]] == [("torch", "==2.13.0")]
+
+
+def test_floors_constraints_pin_exactly_the_floors_of_pyproject(project):
+    """make test-portable checks the notebooks in a venv built from tests/constraints-floors.txt;
+    that only proves the floors pyproject.toml declares if each pin is that very floor."""
+    from packaging.version import Version
+
+    floors = {}
+    for requirement in project["dependencies"]:
+        name, bound = _split(requirement)
+        if bound.startswith(">="):
+            floors[name] = Version(bound[2:])
+    pins = {}
+    for line in (ROOT / "tests" / "constraints-floors.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, bound = _split(line)
+            assert bound.startswith("=="), f"constraints-floors.txt must pin with ==: {line!r}"
+            pins[name] = Version(bound[2:])
+    for name in ("numpy", "matplotlib", "ipywidgets"):  # what the notebooks' outputs depend on
+        assert name in pins, f"constraints-floors.txt does not pin {name}"
+    wrong = {name: (str(pin), str(floors.get(name))) for name, pin in pins.items() if pin != floors.get(name)}
+    assert not wrong, f"pins that are not pyproject's floor (pin, floor): {wrong}"
+
+
+def test_start_here_checks_the_floors_of_pyproject(project):
+    """Notebook 00's environment check names the same minimum versions as pyproject.toml."""
+    import ast
+    import json
+
+    cells = json.loads((ROOT / "notebooks" / "00_start_here.ipynb").read_text(encoding="utf-8"))["cells"]
+    source = next("".join(c["source"]) for c in cells
+                  if c["cell_type"] == "code" and "required = {" in "".join(c["source"]))
+    line = next(line for line in source.splitlines() if line.startswith("required = {"))
+    required = ast.literal_eval(line.split("=", 1)[1].strip())
+    floors = {name: bound[2:] for name, bound in (_split(r) for r in project["dependencies"])}
+    assert required.pop("python") == project["requires-python"][2:]
+    assert required == {name: floors[name] for name in required}
