@@ -74,26 +74,26 @@ unit: $(STAMP)
 
 # Re-execute every notebook in a fresh kernel and store it byte-stable (after editing one).
 notebooks: $(STAMP)
-	$(ONE_THREAD) $(PY) -m bptt_helpers.notebook_tools execute notebooks/[0-9][0-9]_*.ipynb
+	$(ONE_THREAD) $(PY) -m tools.notebook_tools execute notebooks/[0-9][0-9]_*.ipynb
 
 # The student edition: solutions replaced by NotImplementedError placeholders.
 student: $(STAMP)
-	$(PY) -m bptt_helpers.student build/student
+	$(PY) -m tools.student build/student
 
 # Lectures (LECTURES.md). Offline reveal.js slides / static HTML of every notebook, each folder
 # with an index.html and its own vendor/ copy of reveal.js, MathJax, ... (fetched once with npm).
 slides: $(STAMP)
-	$(PY) -m bptt_helpers.lecture slides build/slides
+	$(PY) -m tools.lecture slides build/slides
 
 html: $(STAMP)
-	$(PY) -m bptt_helpers.lecture html build/html
+	$(PY) -m tools.lecture html build/html
 
 # Live, code-free view of one notebook with working widgets (Voilà): make present NB=04 [PORT=8866]
 PORT ?= 8866
 present: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make present NB=04 [PORT=8866]"; exit 2; }
 	test -x $(VENV)/bin/voila || $(PY) -m pip install --quiet -e '.[present]'
-	$(PY) -m bptt_helpers.lecture present $(NB) --port $(PORT)
+	$(PY) -m tools.lecture present $(NB) --port $(PORT)
 
 bench: $(STAMP)
 	$(PY) bench/bench_bptt.py

@@ -1,11 +1,17 @@
 """bptt_helpers: the equations of "BPTT Derivations" as a small, verified numpy package.
 
-Forward pass (§1, eqs 1.1-1.7): :mod:`bptt_helpers.forward_pass`.
-Backward pass (§4, eqs 4.1-4.9): :mod:`bptt_helpers.grads_as_written` (loops that
-read like the paper) and :mod:`bptt_helpers.grads_fast` (vectorised; used by
-:func:`backward`). Plots and widgets live in ``bptt_helpers.plots`` and
-``bptt_helpers.widgets`` and are imported only when asked for, so
-``import bptt_helpers`` needs numpy alone.
+The model and its verification sit at the top level:
+forward pass (§1, eqs 1.1-1.7) in :mod:`bptt_helpers.forward_pass`; backward pass (§4, eqs
+4.1-4.9) in :mod:`bptt_helpers.grads_as_written` (loops that read like the paper) and
+:mod:`bptt_helpers.grads_fast` (vectorised; used by :func:`backward`); finite differences in
+:mod:`bptt_helpers.gradcheck`; data and training in :mod:`bptt_helpers.data` and
+:mod:`bptt_helpers.train`.
+
+Chapter aids live in ``bptt_helpers.lessons``, figures in ``bptt_helpers.plots``, widgets in
+``bptt_helpers.widgets``, exercise checkers in ``bptt_helpers.exercises``; all of them import
+the model, the model imports none of them. Plots and widgets are imported only when asked
+for, so ``import bptt_helpers`` needs numpy alone. The tools that build the course (slides,
+HTML, the student edition) are not part of the package: they live in ``tools/``.
 """
 
 from . import grads_as_written, grads_fast

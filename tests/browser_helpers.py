@@ -150,7 +150,7 @@ def start_lab(root: Path, tmp: Path) -> tuple[Server, str]:
 
 def start_voila(notebook: Path, tmp: Path) -> tuple[Server, str]:
     """Voilà serving one notebook (the `make present` view) on a free loopback port."""
-    from bptt_helpers.lecture import voila_command
+    from tools.lecture import voila_command
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"

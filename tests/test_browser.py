@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 import browser_helpers as bh
 import pytest
 
-from bptt_helpers import lecture
+from tools import lecture
 
 REASON = bh.skip_reason()
 if REASON and os.environ.get("BPTT_REQUIRE_BROWSER") == "1":  # set by .ci/run: CI must run it

@@ -7,8 +7,8 @@ import pytest
 from model_cases import D_MODEL, REPEAT_INPUTS, REPEAT_TARGETS, VOCAB, random_h0, small_params
 
 import bptt_helpers as bh
-from bptt_helpers import embedding_views as ev
 from bptt_helpers import grads_fast as g
+from bptt_helpers.lessons import embedding_views as ev
 
 
 def _grads(params, inputs, targets, h0):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bptt_helpers import errata
+from bptt_helpers.lessons import errata
 
 
 @pytest.mark.parametrize("erratum", errata.ERRATA, ids=lambda e: e.key)

@@ -1,4 +1,4 @@
-"""bptt_helpers.long_range: eq 4.3 unrolled into products of diag[1 - h^2] W."""
+"""bptt_helpers.lessons.long_range: eq 4.3 unrolled into products of diag[1 - h^2] W."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import bptt_helpers as bh
-from bptt_helpers import long_range as lr
+from bptt_helpers.lessons import long_range as lr
 
 
 def _model(radius=1.2, seed=3, tau=12):

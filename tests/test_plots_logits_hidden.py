@@ -1,4 +1,4 @@
-"""The Jacobians of §3.1-3.2 (bptt_helpers.jacobians) and the figures of notebooks 03 and 04."""
+"""The Jacobians of §3.1-3.2 (bptt_helpers.lessons.jacobians) and the figures of notebooks 03 and 04."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 import bptt_helpers as bh  # noqa: E402
 from bptt_helpers import grads_fast  # noqa: E402
 from bptt_helpers.forward_pass import hidden_state, preactivation, softmax  # noqa: E402
-from bptt_helpers.jacobians import (  # noqa: E402
+from bptt_helpers.lessons.jacobians import (  # noqa: E402
     chain_rule_dlogits,
     hidden_step_jacobian,
     numerical_jacobian,

@@ -1,6 +1,6 @@
 """`make slides`: slide metadata on every notebook, and offline reveal.js slides with the right sections.
 
-The slides are built here exactly as `make slides` builds them (bptt_helpers.lecture), into a
+The slides are built here exactly as `make slides` builds them (tools.lecture), into a
 temporary folder; the first build fetches reveal.js, require.js, jQuery, MathJax and the widget
 manager once with `npm pack` into build/npm-cache.
 """
@@ -12,7 +12,7 @@ import re
 import nbformat
 import pytest
 
-from bptt_helpers import lecture
+from tools import lecture
 
 NOTEBOOKS = lecture.series_notebooks()
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
@@ -110,13 +110,8 @@ def test_one_slides_page_per_notebook_and_an_index(slides):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_slides_load_only_local_copies(slides, path):
     out, pages = slides
-    page = pages[path.stem]
-    urls = lecture.loaded_urls(page.read_text(encoding="utf-8"))
-    remote = [u for u in urls if lecture.is_remote(u)]
-    assert not remote, f"{page.name} loads from the network: {remote}"
-    for needed in ("reveal.js/dist/reveal.js", "require.js", "jquery.min.js", "MathJax.js"):
-        assert any(needed in u for u in urls), f"{page.name} does not load {needed}"
-    assert lecture.missing_local_files(page) == [], "scripts referenced but not shipped in vendor/"
+    needed = ("reveal.js/dist/reveal.js", "require.js", "jquery.min.js", "MathJax.js")
+    assert lecture.offline_problems(pages[path.stem], needed) == []
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bptt_helpers.student import build, strip_solutions, student_notebook
+from tools.student import build, strip_solutions, student_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -1,4 +1,4 @@
-"""bptt_helpers.tasks (remember the first token) and bptt_helpers.truncated (truncated BPTT)."""
+"""lessons.tasks (remember the first token) and lessons.truncated (truncated BPTT)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import bptt_helpers as bh
-from bptt_helpers import tasks
-from bptt_helpers import truncated as tr
-from bptt_helpers.long_range import jacobian_product, random_model
+from bptt_helpers.lessons import tasks
+from bptt_helpers.lessons import truncated as tr
+from bptt_helpers.lessons.long_range import jacobian_product, random_model
 
 
 # --------------------------------------------------------------------------- tasks

@@ -16,7 +16,7 @@ import pytest
 from conftest import REPEAT_INPUTS, REPEAT_TARGETS, batch_with_repeats, random_h0, small_params
 
 import bptt_helpers as bh
-from bptt_helpers import contributions as C
+from bptt_helpers.lessons import contributions as C
 from bptt_helpers.widgets.accumulate import AccumulateStepper, accumulate_view, readout
 
 

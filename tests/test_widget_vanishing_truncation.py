@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import bptt_helpers as bh
-from bptt_helpers import long_range as lr
-from bptt_helpers import truncated as tr
+from bptt_helpers.lessons import long_range as lr
+from bptt_helpers.lessons import truncated as tr
 from bptt_helpers.widgets import truncation as tw
 from bptt_helpers.widgets import vanishing as vw
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..embedding_views import scatter_rows, scatter_rows_fancy_index
+from ..lessons.embedding_views import scatter_rows, scatter_rows_fancy_index
 from . import CheckResult, run_check
 
 TITLE = "eq 4.9 as a scatter-add"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..long_range import jacobian_factor
+from ..lessons.long_range import jacobian_factor
 from ..params import PARAM_NAMES, Params, init_params
 from ..train import clip_grad_norm
 from . import CheckResult, run_check

@@ -42,7 +42,7 @@ def norm_profiles_figure(profiles: dict, title: str | None = None):
 
 def eigenvalue_figure(W: np.ndarray, radii=(0.5, 1.0, 2.0)):
     """Eigenvalues of W rescaled to each spectral radius, with the unit circle. Returns the Figure."""
-    from ..long_range import scale_to_radius
+    from ..lessons.long_range import scale_to_radius
 
     radii = list(radii)
     lim = 1.15 * max(max(radii), 1.0)

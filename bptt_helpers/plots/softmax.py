@@ -3,7 +3,7 @@
 - :func:`plot_softmax_jacobian`: a heatmap of (Dŷ)_o = diag(ŷ) - ŷ^T ŷ next to ŷ itself;
 - :func:`plot_dlogits`: the bars of (DL)_(o^(t)) = (1/τ)(ŷ - onehot(y)), eq 4.1.
 
-The numbers come from :mod:`bptt_helpers.jacobians` and the backward pass; these
+The numbers come from :mod:`bptt_helpers.lessons.jacobians` and the backward pass; these
 functions only draw.
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.colors import TwoSlopeNorm
 
 from .. import style
-from ..jacobians import _vector, softmax_jacobian
+from ..lessons.jacobians import _vector, softmax_jacobian
 
 
 def _labels(labels, n: int) -> list[str]:
@@ -81,7 +81,7 @@ def plot_dlogits(y_hat, target: int, tau: int, labels=None, ax=None):
     Every bar is ŷ_i / τ (case i ≠ y, eq 3.3) except the target's, (ŷ_y - 1)/τ (eq 3.2),
     the only negative one. y_hat: (vocab,); target: int; tau: int >= 1.
     """
-    from ..jacobians import chain_rule_dlogits
+    from ..lessons.jacobians import chain_rule_dlogits
 
     grad = chain_rule_dlogits(y_hat, target, tau)
     n = grad.size

@@ -17,8 +17,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import backward
-from ..contributions import per_step_terms
 from ..gradcheck import ROUNDING_TOL, verdict
+from ..lessons.contributions import per_step_terms
 from ..plots.canvas import png_bytes
 from ..plots.sums import draw_accumulating_heatmap, draw_stacked_bars
 

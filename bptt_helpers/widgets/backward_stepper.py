@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import grads_fast, style
 from ..forward_pass import ForwardCache
-from ..jacobians import hidden_step_jacobian
+from ..lessons.jacobians import hidden_step_jacobian
 from ..params import Params
 from ..plots import canvas
 from ..plots.canvas import png_bytes

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import style
-from ..embedding_views import dE_contributions
 from ..forward_pass import ForwardCache
+from ..lessons.embedding_views import dE_contributions
 from ..params import Params
 from ..plots import canvas
 from ..plots.canvas import png_bytes

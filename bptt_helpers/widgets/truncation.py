@@ -13,9 +13,9 @@ import matplotlib as mpl
 import numpy as np
 
 from .. import style
-from ..long_range import input_grad
+from ..lessons.long_range import input_grad
+from ..lessons.truncated import chunk_bounds, full_grads, relative_error, truncated_grads
 from ..plots import canvas
-from ..truncated import chunk_bounds, full_grads, relative_error, truncated_grads
 from .vanishing import figure_png
 
 

@@ -11,7 +11,7 @@ import matplotlib as mpl
 import numpy as np
 
 from .. import style
-from ..long_range import norm_profile
+from ..lessons.long_range import norm_profile
 from ..plots import canvas
 from ..plots.canvas import png_bytes
 
@@ -24,7 +24,7 @@ def vanishing_view(radius: float, tau: int, seed: int = 0, n_hidden: int = 32,
     """What the widget shows for one (ρ(W), τ).
 
     Keys: ``radius``, ``tau``; ``norms`` = ‖(DL)_(h^(t))‖ for t = 1..τ, shape (τ,), for the
-    last-step loss of :func:`bptt_helpers.long_range.norm_profile`; ``log10_ratio`` =
+    last-step loss of :func:`bptt_helpers.lessons.long_range.norm_profile`; ``log10_ratio`` =
     log10(norms[0] / norms[-1]); ``per_step`` = the geometric-mean change per step
     going back, 10**(log10_ratio / (τ - 1)) (1.0 when τ = 1); ``verdict``: "vanishes",
     "explodes" or "stays" (within a factor 10 over the whole sequence).

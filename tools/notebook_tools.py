@@ -1,6 +1,6 @@
 """Execute notebooks reproducibly.
 
-    python -m bptt_helpers.notebook_tools execute notebooks/01_forward_pass.ipynb [...]
+    python -m tools.notebook_tools execute notebooks/01_forward_pass.ipynb [...]
 
 ``execute`` runs a notebook top to bottom in a fresh kernel and stores it with
 its outputs, byte-stable: no cell timings, and the random ipywidgets model ids
@@ -100,7 +100,7 @@ def _has_widget_state(nb) -> bool:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bptt_helpers.notebook_tools")
+    parser = argparse.ArgumentParser(prog="python -m tools.notebook_tools")
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("execute", help="run notebooks top to bottom and store them, stable")
     ex.add_argument("notebooks", nargs="+", type=Path)

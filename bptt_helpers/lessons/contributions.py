@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import grads_fast
-from .forward_pass import (
+from .. import grads_fast
+from ..forward_pass import (
     ForwardCache,
     cross_entropy,
     embed,
@@ -28,9 +28,9 @@ from .forward_pass import (
     preactivation,
     softmax,
 )
-from .gradcheck import central_difference
-from .params import Params
-from .validate import check_inputs, check_params
+from ..gradcheck import central_difference
+from ..params import Params
+from ..validate import check_inputs, check_params
 
 SHARED_NAMES = ("c", "b", "V", "W", "U")
 

@@ -1,8 +1,8 @@
 """Lecture material built from the stored notebooks: offline slides, static HTML, a live view.
 
-    python -m bptt_helpers.lecture slides build/slides   # NN_x.slides.html per notebook + index.html
-    python -m bptt_helpers.lecture html build/html       # NN_x.html per notebook + index.html
-    python -m bptt_helpers.lecture present 04            # notebook 04 live (widgets work) via Voilà
+    python -m tools.lecture slides build/slides   # NN_x.slides.html per notebook + index.html
+    python -m tools.lecture html build/html       # NN_x.html per notebook + index.html
+    python -m tools.lecture present 04            # notebook 04 live (widgets work) via Voilà
 
 nbconvert's pages load reveal.js, require.js, jQuery, MathJax and the widget manager from
 CDNs, so in a lecture hall without network they are blank. Here those five scripts are
@@ -231,7 +231,7 @@ def export(kind: str, out: Path, notebooks: list[Path] | None = None,
 
 def index_page(kind: str, entries: list[tuple[str, str, str, list[str]]]) -> str:
     """A plain page linking every notebook's page (and, for slides, listing its sections)."""
-    from . import style
+    from bptt_helpers import style
 
     what = "Slides" if kind == "slides" else "Notebooks (static HTML)"
     items = []
@@ -356,6 +356,20 @@ def missing_local_files(page_path: Path) -> list[str]:
     return missing
 
 
+def offline_problems(page_path: Path, needed: tuple[str, ...] = ()) -> list[str]:
+    """Why a built page would not work without network ([] when it would).
+
+    Any script or stylesheet it loads from the network, any of ``needed`` (substrings such as
+    ``"MathJax.js"``) it does not load at all, and any local file it loads that is not shipped.
+    """
+    page_path = Path(page_path)
+    urls = loaded_urls(page_path.read_text(encoding="utf-8"))
+    problems = [f"loads from the network: {u}" for u in urls if is_remote(u)]
+    problems += [f"does not load {n}" for n in needed if not any(n in u for u in urls)]
+    problems += [f"loads {u}, which is not shipped in vendor/" for u in missing_local_files(page_path)]
+    return problems
+
+
 # ---------------------------------------------------------------- present
 
 def find_notebook(spec: str, folder: Path = NOTEBOOKS) -> Path:
@@ -380,7 +394,7 @@ def voila_command(notebook: Path, port: int, ip: str = "127.0.0.1") -> list[str]
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bptt_helpers.lecture", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m tools.lecture", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     for kind in ("slides", "html"):

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import grads_fast
-from .forward_pass import forward, preactivation
-from .gradcheck import compare_grads, numerical_grad
-from .params import init_params
+from .. import grads_fast
+from ..forward_pass import forward, preactivation
+from ..gradcheck import compare_grads, numerical_grad
+from ..params import init_params
 
 
 @dataclass

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import grads_fast
-from .forward_pass import ForwardCache, _run, forward
-from .gradcheck import central_difference
+from .. import grads_fast
+from ..forward_pass import ForwardCache, _run, forward
+from ..gradcheck import central_difference
+from ..params import PARAM_NAMES, Params, init_params
+from ..validate import check_inputs
 from .jacobians import hidden_step_jacobian as jacobian_factor  # eq 3.7, one step back
-from .params import PARAM_NAMES, Params, init_params
-from .validate import check_inputs
 
 
 def jacobian_product(cache: ForwardCache, W: np.ndarray, t: int, s: int | None = None) -> np.ndarray:

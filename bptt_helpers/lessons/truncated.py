@@ -22,14 +22,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import grads_fast
-from .backward_pass import backward
-from .forward_pass import ForwardCache, forward
-from .gradcheck import numerical_grad
+from .. import grads_fast
+from ..backward_pass import backward
+from ..forward_pass import ForwardCache, forward
+from ..gradcheck import numerical_grad
+from ..params import PARAM_NAMES, Params
+from ..train import clip_grad_norm, clip_grad_value, sgd_step
+from ..validate import check_inputs
 from .long_range import input_grad
-from .params import PARAM_NAMES, Params
-from .train import clip_grad_norm, clip_grad_value, sgd_step
-from .validate import check_inputs
 
 
 def chunk_bounds(tau: int, k: int) -> list[tuple[int, int]]:

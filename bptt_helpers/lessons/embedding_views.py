@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .forward_pass import ForwardCache
-from .params import Params
+from ..forward_pass import ForwardCache
+from ..params import Params
 
 
 def _check_sizes(vocab_size, d_model) -> tuple[int, int]:

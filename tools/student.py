@@ -1,6 +1,6 @@
 """The student edition: every notebook with its exercise solutions taken out.
 
-    python -m bptt_helpers.student build/student      (or: make student)
+    python -m tools.student build/student      (or: make student)
 
 In the stored notebooks an exercise's solution sits between two marker lines::
 
@@ -94,7 +94,7 @@ def build(notebooks_dir: Path, out_dir: Path) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bptt_helpers.student")
+    parser = argparse.ArgumentParser(prog="python -m tools.student")
     parser.add_argument("out_dir", type=Path, nargs="?", default=Path("build/student"))
     parser.add_argument("--notebooks", type=Path, default=Path("notebooks"))
     args = parser.parse_args(argv)

@@ -1,0 +1,10 @@
+"""The tools that build the course, run by the Makefile; students never import them.
+
+- ``python -m tools.notebook_tools execute notebooks/NN_x.ipynb``: re-execute a notebook in a
+  fresh kernel and store it byte-stable (``make notebooks``);
+- ``python -m tools.student build/student``: the student edition (``make student``);
+- ``python -m tools.lecture slides|html|present``: offline slides, static HTML, a live Voilà
+  view (``make slides``, ``make html``, ``make present``).
+
+They import ``bptt_helpers`` (its style); ``bptt_helpers`` never imports them.
+"""
