@@ -5,13 +5,29 @@ calls that function on a few small cases, compares with the package's own
 result, and returns a :class:`CheckResult` that prints as one line: a tick, or
 a cross with a hint. A function that still raises ``NotImplementedError`` (the
 student edition's placeholder) is reported as not done yet, never as an error.
+
+Grading (nbgrader, see LECTURES.md): every checker takes ``graded=False``. The notebooks call
+it with ``graded=True`` in the exercise's test cell. With the environment variable
+``BPTT_GRADING`` set (the course folder's ``nbgrader_config.py`` sets it for autograding), a
+graded check that fails prints its ✗ message and then raises ``AssertionError``, so the test
+cell loses its points. Without it, nothing ever raises: a student who runs all cells of the
+student edition sees "not implemented yet" with a hint, not a traceback.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
 
 import numpy as np
+
+GRADING_ENV = "BPTT_GRADING"
+
+
+def grading() -> bool:
+    """True when the checkers run under an autograder (``BPTT_GRADING`` set and not 0)."""
+    return os.environ.get(GRADING_ENV, "") not in ("", "0")
 
 
 @dataclass
@@ -27,6 +43,27 @@ class CheckResult:
 
     def _repr_pretty_(self, p, cycle) -> None:  # IPython display: just the message
         p.text(self.message)
+
+
+def checker(check):
+    """Give a ``check_*(student_fn, ...) -> CheckResult`` function the ``graded`` switch.
+
+    ``graded=True`` marks the call as an exercise's graded test. Under an autograder
+    (:func:`grading`) it prints the message and returns nothing (nbgrader would read a
+    returned value as partial credit), and a failed check raises ``AssertionError``.
+    """
+    @functools.wraps(check)
+    def wrapper(*args, graded: bool = False, **kwargs) -> CheckResult | None:
+        if not isinstance(graded, bool):
+            raise TypeError(f"graded must be True or False, got {graded!r}")
+        result = check(*args, **kwargs)
+        if not (graded and grading()):
+            return result
+        print(result.message)
+        if not result.passed:
+            raise AssertionError(result.message)
+        return None
+    return wrapper
 
 
 def run_check(title: str, student_fn, cases, hint: str, rtol: float = 1e-8) -> CheckResult:

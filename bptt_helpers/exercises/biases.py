@@ -7,7 +7,7 @@ t = h^(t), including h^(0).
 
 from __future__ import annotations
 
-from . import CheckResult
+from . import CheckResult, checker
 from ._cases import check_with_mistakes
 
 HINT_DC = "(DL)_c is the sum over t of the rows (DL)_(o^(t)) of do: sum over axis 0."
@@ -15,6 +15,7 @@ HINT_DB = ("(DL)_b = Σ_t (DL)_(h^(t)) ⊙ (1 - (h^(t))^2) with t = 1..τ, "
            "i.e. dh * (1 - h[1:]**2) summed over axis 0.")
 
 
+@checker
 def check_dc(my_dc) -> CheckResult:
     """Eq. (4.4): ``my_dc(do) -> (vocab,)``."""
     return check_with_mistakes(
@@ -25,6 +26,7 @@ def check_dc(my_dc) -> CheckResult:
                    "that is only the last step; c is used at every step, so add all τ rows.")])
 
 
+@checker
 def check_db(my_db) -> CheckResult:
     """Eq. (4.5): ``my_db(dh, h) -> (n_hidden,)``."""
     return check_with_mistakes(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..lessons.embedding_views import scatter_rows, scatter_rows_fancy_index
-from . import CheckResult, run_check
+from . import CheckResult, checker, run_check
 
 TITLE = "eq 4.9 as a scatter-add"
 HINT = ("start from zeros of shape (vocab_size, d_model) and add row p of `rows` into row "
@@ -31,6 +31,7 @@ def _cases():
     return cases
 
 
+@checker
 def check_scatter_rows(student_fn) -> CheckResult:
     """Check ``student_fn(rows (N, d_model), tokens int (N,), vocab_size) -> (vocab_size, d_model)``.
 

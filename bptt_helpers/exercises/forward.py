@@ -18,7 +18,7 @@ import numpy as np
 
 from ..forward_pass import cross_entropy, forward, preactivation, softmax
 from ..params import init_params
-from . import CheckResult, run_check
+from . import CheckResult, checker, run_check
 
 
 def _preactivation_cases():
@@ -34,6 +34,7 @@ def _preactivation_cases():
     return cases
 
 
+@checker
 def check_preactivation(fn) -> CheckResult:
     """Check ``fn(h_prev, x, W, U, b) -> a`` against eq (1.4), a = h W^T + x U^T + b.
 
@@ -53,6 +54,7 @@ def _logit_cases():
     return small, huge, batch
 
 
+@checker
 def check_softmax(fn) -> CheckResult:
     """Check ``fn(o) -> ŷ`` against eq (1.7): softmax along the last axis, finite for |o| = 1000."""
     cases = [((o,), softmax(o)) for o in _logit_cases()]
@@ -61,6 +63,7 @@ def check_softmax(fn) -> CheckResult:
                           "normalise over the last axis only; keepdims=True keeps the shapes aligned")
 
 
+@checker
 def check_cross_entropy(fn) -> CheckResult:
     """Check ``fn(o, targets) -> L`` against eq (1.1): L = -log softmax(o)[target], per position.
 
@@ -96,6 +99,7 @@ def measured_cache_bytes(tau: int, batch: int, vocab: int, d_model: int, n_hidde
 CACHE_CASES = ((1, 1, 5, 3, 4), (8, 1, 65, 24, 200), (16, 4, 10, 6, 7), (5, 3, 7, 2, 9))
 
 
+@checker
 def check_cache_bytes(fn) -> CheckResult:
     """Check ``fn(tau, batch, vocab, d_model, n_hidden) -> int``: bytes of the float64 cache.
 

@@ -13,6 +13,7 @@ import numpy as np
 from .. import grads_fast
 from ..forward_pass import forward
 from ..params import init_params
+from . import checker
 from .diagnose import check_with_diagnosis
 
 HINT = ("(DL)_h(t) = (DL)_h(t+1) diag[1 - h(t+1)²] W + (DL)_o(t) V; build diag[1 - h(t+1)²] W "
@@ -59,6 +60,7 @@ def cases(n_cases: int = 4):
     return out
 
 
+@checker
 def check_dhidden_step(my_dhidden_step):
     """Check ``my_dhidden_step(dh_next, h_next, W, do_t, V) -> (n_hidden,)`` against eq 4.3."""
     return check_with_diagnosis("eq 4.3, one step of (DL)_h(t)", my_dhidden_step, cases, HINT,

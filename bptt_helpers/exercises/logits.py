@@ -12,6 +12,7 @@ import numpy as np
 from .. import grads_as_written
 from ..forward_pass import forward
 from ..params import init_params
+from . import checker
 from .diagnose import check_with_diagnosis
 
 HINT = ("(DL)_o_i = (1/τ)(ŷ_i - 1{i = y}): copy ŷ, subtract 1 at the target index only, "
@@ -54,6 +55,7 @@ def cases(n_cases: int = 4):
     return out
 
 
+@checker
 def check_dlogits(my_dlogits):
     """Check a student's ``my_dlogits(y_hat, target, tau) -> (vocab,)`` against eq 4.1."""
     return check_with_diagnosis("eq 4.1, (DL)_o(t)", my_dlogits, cases, HINT, MISTAKES)

@@ -7,7 +7,7 @@ import numpy as np
 from ..lessons.long_range import jacobian_factor
 from ..params import PARAM_NAMES, Params, init_params
 from ..train import clip_grad_norm
-from . import CheckResult, run_check
+from . import CheckResult, checker, run_check
 
 
 def _factor_cases():
@@ -20,6 +20,7 @@ def _factor_cases():
     return cases
 
 
+@checker
 def check_jacobian_factor(student_fn) -> CheckResult:
     """``student_fn(h_next, W)`` must return diag[1 - (h^(t+1))^2] W (eq 3.7), shape (n, n).
 
@@ -61,6 +62,7 @@ def _clip_cases():
     return cases
 
 
+@checker
 def check_clip_grad_norm(student_fn) -> CheckResult:
     """``student_fn(grads, max_norm)`` must return the :class:`Params` rescaled to global norm <= max_norm.
 

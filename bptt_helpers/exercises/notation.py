@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import CheckResult, run_check
+from . import CheckResult, checker, run_check
 
 
 def _cases():
@@ -20,6 +20,7 @@ def _cases():
     return cases
 
 
+@checker
 def check_scale_rows(student_fn) -> CheckResult:
     """``student_fn(v, M)`` must return diag(v) @ M (row i of M times v[i]) without np.diag."""
     result = run_check("diag(v) M by broadcasting", student_fn, _cases(),

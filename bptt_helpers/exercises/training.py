@@ -6,7 +6,7 @@ import numpy as np
 
 from ..params import PARAM_NAMES, Params, init_params
 from ..train import clip_grad_norm, sgd_step
-from . import CheckResult
+from . import CheckResult, checker
 
 SGD_TITLE = "SGD step θ ← θ - lr·dL/dθ"
 SGD_HINT = "for every name in E U W b V c: new = param - lr * grad (a new Params; do not add)"
@@ -56,6 +56,7 @@ def _call(title, hint, fn, *args):
         return None, CheckResult(False, f"✗ {title}: raised {type(exc).__name__}: {exc}. Hint: {hint}")
 
 
+@checker
 def check_sgd_step(student_fn) -> CheckResult:
     """Check ``student_fn(params: Params, grads: Params, lr: float) -> Params`` against :func:`sgd_step`."""
     small, other = init_params(5, 3, 4, seed=1), init_params(4, 2, 3, seed=3)
@@ -74,6 +75,7 @@ def check_sgd_step(student_fn) -> CheckResult:
     return CheckResult(True, f"✓ {SGD_TITLE}: correct on all {len(cases)} cases.")
 
 
+@checker
 def check_clip_grad_norm(student_fn) -> CheckResult:
     """Check ``student_fn(grads: Params, max_norm: float) -> Params`` (the clipped gradients).
 

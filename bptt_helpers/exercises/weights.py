@@ -7,7 +7,7 @@ t = h^(t), including h^(0). The test cases start from a nonzero h^(0).
 
 from __future__ import annotations
 
-from . import CheckResult
+from . import CheckResult, checker
 from ._cases import check_with_mistakes
 
 HINT_DV = "(DL)_V = Σ_t (DL)_(o^(t)) ⊗ h^(t), t = 1..τ: np.outer(do[t-1], h[t]) summed."
@@ -25,6 +25,7 @@ def _dW_from_t1(case):
     return _g(case)[1:].T @ case["h"][1:-1]
 
 
+@checker
 def check_dV(my_dV) -> CheckResult:
     """Eq. (4.6): ``my_dV(do, h) -> (vocab, n_hidden)``."""
     return check_with_mistakes(
@@ -36,6 +37,7 @@ def check_dV(my_dV) -> CheckResult:
                    "rows for the vocabulary (V is vocab x n_hidden).")])
 
 
+@checker
 def check_dW(my_dW) -> CheckResult:
     """Eq. (4.7): ``my_dW(dh, h) -> (n_hidden, n_hidden)``; a loop or one matrix product."""
     return check_with_mistakes(
