@@ -134,7 +134,7 @@ def test_checkers_reject_placeholder_and_accept_solution(path, student_dir):
             f"{path.name} cell {index} fails in the student edition: "
             f"{errors[0].ename}: {errors[0].evalue}")
         passed = [line for line in _check_lines(done) if line.startswith("✓")]
-        if "# BEGIN SOLUTION" in done.source:
+        if done.metadata.get("nbgrader", {}).get("grade"):  # an exercise's graded checker cell
             assert passed, f"{path.name} cell {index}: the stored solution shows no ✓ from its checker"
             got = _check_lines(cell)
             assert got and all(line.startswith("✗") for line in got), (
@@ -142,3 +142,26 @@ def test_checkers_reject_placeholder_and_accept_solution(path, student_dir):
             assert any("not implemented" in line for line in got)
             n_checks += len(passed)
     assert n_checks >= 1
+
+
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.stem)
+def test_each_exercise_is_an_answer_cell_then_a_graded_checker_cell(path):
+    """nbgrader's view of an exercise: an autograded answer cell (the solution between the
+    markers), then a locked autograder-test cell worth points that calls its checker with
+    graded=True. Grade ids are unique; no other cell carries nbgrader metadata."""
+    cells = nbformat.read(path, as_version=4).cells
+    ids = []
+    for index, cell in enumerate(cells):
+        meta = cell.metadata.get("nbgrader")
+        if cell.cell_type == "code" and "# BEGIN SOLUTION" in cell.source:
+            assert meta and meta["solution"] and not meta["grade"] and not meta["locked"], (path.name, index)
+            test = cells[index + 1]
+            test_meta = test.metadata.get("nbgrader", {})
+            assert test_meta.get("grade") and not test_meta.get("solution") and test_meta.get("locked")
+            assert test_meta.get("points", 0) > 0 and test_meta["grade_id"] == meta["grade_id"] + "-check"
+            function = cell.source.split("def ", 1)[1].split("(", 1)[0]
+            assert f"({function}, graded=True)" in test.source, (path.name, index + 1)
+            ids += [meta["grade_id"], test_meta["grade_id"]]
+        elif meta and not (meta.get("grade") and index and "# BEGIN SOLUTION" in cells[index - 1].source):
+            raise AssertionError(f"{path.name} cell {index}: nbgrader metadata outside an exercise")
+    assert ids and len(ids) == len(set(ids))

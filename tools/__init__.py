@@ -4,7 +4,9 @@
   fresh kernel and store it byte-stable (``make notebooks``);
 - ``python -m tools.student build/student``: the student edition (``make student``);
 - ``python -m tools.lecture slides|html|present``: offline slides, static HTML, a live Voilà
-  view (``make slides``, ``make html``, ``make present``).
+  view (``make slides``, ``make html``, ``make present``);
+- ``python -m tools.nbgrader_course course|roundtrip``: the series as an nbgrader course, and
+  the release/autograde round trip that CI runs (``make nbgrader-course``, ``make test-nbgrader``).
 
 They import ``bptt_helpers`` (its style); ``bptt_helpers`` never imports them.
 """

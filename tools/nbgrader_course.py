@@ -1,0 +1,150 @@
+"""The series as an nbgrader course: release the student version, autograde submissions.
+
+    python -m tools.nbgrader_course course build/nbgrader        # the course folder for an instructor
+    python -m tools.nbgrader_course roundtrip build/nbgrader     # + release, autograde, check scores
+
+Needs nbgrader (``pip install -e '.[instructor]'``, best in its own venv: ``make test-nbgrader``).
+
+One assignment per notebook with exercises, named like the notebook (``03_logits``). The course
+folder gets an ``nbgrader_config.py`` that sets ``BPTT_GRADING=1`` for every kernel nbgrader
+starts, so each exercise's checker cell (``check_x(my_x, graded=True)``) raises when the check
+fails and loses its points. ``roundtrip`` generates the release, autogrades two submissions per
+assignment, ``solved`` (the stored notebook, solutions in place) and ``blank`` (the release as a
+student receives it), and fails unless they score full marks and zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+STUDENTS = ("solved", "blank")
+
+CONFIG = '''\
+# nbgrader configuration of the bptt-notebooks course (written by tools/nbgrader_course.py).
+import os
+
+# The series' checkers raise on a failed check in a graded checker cell only when this is set:
+# every kernel nbgrader starts (autograde, validate) inherits it from here.
+os.environ["BPTT_GRADING"] = "1"
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
+c.CourseDirectory.course_id = "bptt-notebooks"
+c.Execute.timeout = 600          # per cell: notebook 10 trains 18 small models in one cell
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}
+'''
+
+
+def assignments(notebooks_dir: Path = NOTEBOOKS) -> list[str]:
+    """The notebooks with at least one exercise (a cell with nbgrader solution metadata)."""
+    import nbformat
+
+    names = []
+    for path in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
+        cells = nbformat.read(path, as_version=4).cells
+        if any(c.metadata.get("nbgrader", {}).get("solution") for c in cells):
+            names.append(path.stem)
+    return names
+
+
+def make_course(course: Path, names: list[str], notebooks_dir: Path = NOTEBOOKS) -> Path:
+    """Write ``course/nbgrader_config.py`` and ``course/source/<name>/<name>.ipynb``."""
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "nbgrader_config.py").write_text(CONFIG, encoding="utf-8")
+    for name in names:
+        folder = course / "source" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(notebooks_dir / f"{name}.ipynb", folder / f"{name}.ipynb")
+    return course
+
+
+def nbgrader(course: Path, *args: str) -> None:
+    """Run one nbgrader command in the course folder (with this Python's nbgrader)."""
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    print("$ nbgrader " + " ".join(args), flush=True)
+    # as in an activated venv: nbgrader runs the `alembic` script that sits beside this Python
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    subprocess.run(cmd, cwd=course, check=True, env=env)
+
+
+def submit(course: Path, name: str) -> None:
+    """The two submissions: the stored solutions, and the untouched release."""
+    for student, origin in (("solved", course / "source"), ("blank", course / "release")):
+        folder = course / "submitted" / student / name
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(origin / name / f"{name}.ipynb", folder / f"{name}.ipynb")
+
+
+def scores(course: Path, names: list[str]) -> dict[tuple[str, str], tuple[float, float]]:
+    """(assignment, student) -> (score, max score), from nbgrader's gradebook."""
+    from nbgrader.api import Gradebook
+
+    result = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for name in names:
+            for student in STUDENTS:
+                submission = gradebook.find_submission(name, student)
+                result[name, student] = (submission.score, submission.max_score)
+    return result
+
+
+def roundtrip(course: Path, names: list[str]) -> dict[tuple[str, str], tuple[float, float]]:
+    """Course folder, release, two submissions, autograde; raises unless full marks and zero."""
+    if course.exists():
+        shutil.rmtree(course)
+    make_course(course, names)
+    for student in STUDENTS:
+        nbgrader(course, "db", "student", "add", student)
+    for name in names:
+        nbgrader(course, "generate_assignment", name, "--force")
+        submit(course, name)
+        nbgrader(course, "autograde", name, "--force")
+    result = scores(course, names)
+    print(f"\n{'assignment':<34}{'solved':>12}{'blank':>12}")
+    for name in names:
+        cells = [f"{result[name, s][0]:g} / {result[name, s][1]:g}" for s in STUDENTS]
+        print(f"{name:<34}{cells[0]:>12}{cells[1]:>12}")
+    wrong = [(name, student, result[name, student]) for name in names for student in STUDENTS
+             if result[name, student][0] != (result[name, student][1] if student == "solved" else 0)
+             or result[name, student][1] <= 0]
+    if wrong:
+        raise SystemExit("nbgrader round trip: expected full marks for 'solved' and 0 for 'blank', "
+                         f"got {wrong}")
+    total = {s: sum(result[n, s][0] for n in names) for s in STUDENTS}
+    maximum = sum(result[n, "solved"][1] for n in names)
+    print(f"{'all ' + str(len(names)) + ' assignments':<34}{total['solved']:>7g} / {maximum:g}"
+          f"{total['blank']:>7g} / {maximum:g}")
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.nbgrader_course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["course", "roundtrip"])
+    parser.add_argument("course_dir", type=Path, nargs="?", default=Path("build/nbgrader"))
+    parser.add_argument("--only", nargs="+", metavar="NN_slug", help="these assignments only")
+    args = parser.parse_args(argv)
+    names = assignments()
+    if args.only:
+        unknown = sorted(set(args.only) - set(names))
+        if unknown:
+            parser.error(f"no assignment named {unknown}; the assignments are {names}")
+        names = [n for n in names if n in args.only]
+    course = args.course_dir.resolve()
+    if args.command == "course":
+        make_course(course, names)
+        print(f"course folder: {course}\nthen, in it: nbgrader generate_assignment <name>; "
+              f"the assignments are {', '.join(names)}")
+    else:
+        roundtrip(course, names)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
