@@ -12,7 +12,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test test-here test-portable test-nbgrader nbgrader-course lint unit notebooks student bench clean venv slides html present
+.PHONY: lab test test-here test-portable test-nbgrader nbgrader-course floors-venv nbgrader-venv lint unit notebooks student bench clean venv slides html present
 
 venv: $(STAMP)
 
@@ -57,6 +57,8 @@ $(FLOORS_STAMP): pyproject.toml tests/constraints-floors.txt
 	$(FLOORS)/bin/python -m pip install --quiet -c tests/constraints-floors.txt -e '.[test]'
 	touch $(FLOORS_STAMP)
 
+floors-venv: $(FLOORS_STAMP)
+
 test-portable: $(STAMP) $(FLOORS_STAMP)
 	@set -e; for config in $(PORTABLE_CONFIGS); do \
 	  core=$${config%%:*}; n=$${config##*:}; \
@@ -91,8 +93,11 @@ $(NBGRADER_STAMP): pyproject.toml
 	$(NBGRADER_VENV)/bin/python -m pip install --quiet -e '.[instructor]'
 	touch $(NBGRADER_STAMP)
 
+nbgrader-venv: $(NBGRADER_STAMP)
+
+# Two course folders graded side by side (--jobs 2), one per core.
 test-nbgrader: $(NBGRADER_STAMP)
-	$(ONE_THREAD) $(NBGRADER_VENV)/bin/python -m tools.nbgrader_course roundtrip build/nbgrader-roundtrip
+	$(ONE_THREAD) $(NBGRADER_VENV)/bin/python -m tools.nbgrader_course roundtrip build/nbgrader-roundtrip --jobs 2
 
 nbgrader-course: $(NBGRADER_STAMP)
 	$(NBGRADER_VENV)/bin/python -m tools.nbgrader_course course build/nbgrader

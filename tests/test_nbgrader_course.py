@@ -59,3 +59,12 @@ def test_no_text_cell_contains_a_solution_delimiter():
             if cell.cell_type != "code":
                 assert "BEGIN SOLUTION" not in cell.source and "END SOLUTION" not in cell.source, (
                     f"{path.name} cell {index}")
+
+
+def test_split_deals_every_assignment_once_and_separates_the_heaviest():
+    names = nbgrader_course.assignments()
+    for jobs in (1, 2, 3):
+        parts = nbgrader_course.split(names, jobs)
+        assert sorted(n for part in parts for n in part) == names and len(parts) == min(jobs, len(names))
+    first, second = nbgrader_course.split(names, 2)
+    assert (names[-1] in first) != (names[-2] in first)  # the two last (longest) notebooks apart

@@ -66,7 +66,7 @@ def make_course(course: Path, names: list[str], notebooks_dir: Path = NOTEBOOKS)
 
 def nbgrader(course: Path, *args: str) -> None:
     """Run one nbgrader command in the course folder (with this Python's nbgrader)."""
-    cmd = [sys.executable, "-m", "nbgrader", *args]
+    cmd = [sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"]
     print("$ nbgrader " + " ".join(args), flush=True)
     # as in an activated venv: nbgrader runs the `alembic` script that sits beside this Python
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
@@ -94,18 +94,43 @@ def scores(course: Path, names: list[str]) -> dict[tuple[str, str], tuple[float,
     return result
 
 
-def roundtrip(course: Path, names: list[str]) -> dict[tuple[str, str], tuple[float, float]]:
-    """Course folder, release, two submissions, autograde; raises unless full marks and zero."""
+def split(names: list[str], jobs: int) -> list[list[str]]:
+    """``names`` (in notebook order; later notebooks cost more) dealt to ``jobs`` parts, snake-wise."""
+    parts = [[] for _ in range(jobs)]
+    for index, name in enumerate(reversed(names)):
+        turn, step = divmod(index, jobs)
+        parts[step if turn % 2 == 0 else jobs - 1 - step].append(name)
+    return [sorted(part) for part in parts if part]
+
+
+def roundtrip(course: Path, names: list[str], jobs: int = 1) -> dict[tuple[str, str], tuple[float, float]]:
+    """Course folder, release, two submissions, autograde; raises unless full marks and zero.
+
+    ``jobs`` > 1 runs that many course folders (``course/part1``, ...) side by side, each with
+    its share of the assignments and its own gradebook (nbgrader grades one notebook at a time).
+    """
     if course.exists():
         shutil.rmtree(course)
-    make_course(course, names)
-    for student in STUDENTS:
-        nbgrader(course, "db", "student", "add", student)
-    for name in names:
-        nbgrader(course, "generate_assignment", name, "--force")
-        submit(course, name)
-        nbgrader(course, "autograde", name, "--force")
-    result = scores(course, names)
+    if jobs > 1 and len(names) > 1:
+        parts = split(names, jobs)
+        folders = [course / f"part{k}" for k in range(1, len(parts) + 1)]
+        children = [subprocess.Popen([sys.executable, "-m", "tools.nbgrader_course", "roundtrip", str(folder),
+                                      "--jobs", "1", "--only", *part], cwd=REPO)
+                    for folder, part in zip(folders, parts, strict=True)]
+        if any(child.wait() for child in children):
+            raise SystemExit("nbgrader round trip: a part failed (see above)")
+        result = {}
+        for folder, part in zip(folders, parts, strict=True):
+            result.update(scores(folder, part))
+    else:
+        make_course(course, names)
+        for student in STUDENTS:
+            nbgrader(course, "db", "student", "add", student)
+        for name in names:
+            nbgrader(course, "generate_assignment", name, "--force")
+            submit(course, name)
+            nbgrader(course, "autograde", name, "--force")
+        result = scores(course, names)
     print(f"\n{'assignment':<34}{'solved':>12}{'blank':>12}")
     for name in names:
         cells = [f"{result[name, s][0]:g} / {result[name, s][1]:g}" for s in STUDENTS]
@@ -129,6 +154,7 @@ def main(argv=None) -> int:
     parser.add_argument("command", choices=["course", "roundtrip"])
     parser.add_argument("course_dir", type=Path, nargs="?", default=Path("build/nbgrader"))
     parser.add_argument("--only", nargs="+", metavar="NN_slug", help="these assignments only")
+    parser.add_argument("--jobs", type=int, default=2, help="roundtrip: course folders graded side by side")
     args = parser.parse_args(argv)
     names = assignments()
     if args.only:
@@ -142,7 +168,9 @@ def main(argv=None) -> int:
         print(f"course folder: {course}\nthen, in it: nbgrader generate_assignment <name>; "
               f"the assignments are {', '.join(names)}")
     else:
-        roundtrip(course, names)
+        if args.jobs < 1:
+            parser.error(f"--jobs must be at least 1, got {args.jobs}")
+        roundtrip(course, names, args.jobs)
     return 0
 
 
