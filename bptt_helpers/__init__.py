@@ -18,7 +18,14 @@ from . import grads_as_written, grads_fast
 from .backward_pass import backward
 from .data import CharVocab, load_text, random_batch, train_val_split, windows
 from .forward_pass import ForwardCache, forward
-from .gradcheck import GradComparison, check_gradients, compare_grads, numerical_grad, verdict
+from .gradcheck import (
+    GradComparison,
+    check_gradients,
+    compare_grads,
+    numerical_grad,
+    power_of_ten,
+    verdict,
+)
 from .params import PARAM_NAMES, Params, init_params
 from .train import clip_grad_norm, clip_grad_value, evaluate, grad_norm, sample, sgd_step, train
 
@@ -26,7 +33,7 @@ __all__ = [
     "PARAM_NAMES", "CharVocab", "ForwardCache", "GradComparison", "Params", "backward",
     "check_gradients", "clip_grad_norm", "clip_grad_value", "compare_grads", "evaluate",
     "forward", "grad_norm", "grads_as_written", "grads_fast", "init_params", "load_text",
-    "numerical_grad", "random_batch", "sample", "sgd_step", "train", "train_val_split",
+    "numerical_grad", "power_of_ten", "random_batch", "sample", "sgd_step", "train", "train_val_split",
     "verdict", "windows",
 ]
 __version__ = "0.1.0"

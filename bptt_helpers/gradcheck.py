@@ -75,16 +75,32 @@ def central_difference(loss_at, shape: tuple, eps: float = 1e-6) -> np.ndarray:
     return grad
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def format_tol(tol: float) -> str:
-    """A bound as a student writes it: 1e-06 -> '1e-6', 5e-08 -> '5e-8', 0.5 -> '0.5', 90 -> '90'."""
+    """A bound as a student writes it: 1e-06 -> '10⁻⁶', 5e-08 -> '5·10⁻⁸', 0.5 -> '0.5', 90 -> '90'."""
     if 1e-3 <= abs(tol) < 1e4:
         return f"{tol:g}"
     mantissa, exponent = f"{tol:.0e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
+    power = "10" + str(int(exponent)).translate(_SUPERSCRIPT)
+    return power if mantissa == "1" else f"{mantissa}·{power}"
+
+
+def power_of_ten(value: float) -> str:
+    """A positive magnitude as a power of ten, ``'10^-22.5'`` (the exponent to one decimal).
+
+    For quantities whose size is the lesson (a vanishing gradient, a ratio of norms): the
+    exponent is stable to the digit shown on any machine, like the magnitude it stands for.
+    """
+    value = float(value)
+    if not value > 0 or not np.isfinite(value):
+        raise ValueError(f"value must be a positive finite number, got {value!r}")
+    return f"10^{np.log10(value):.1f}"
 
 
 def verdict(value: float, tol: float, above: bool = False) -> str:
-    """``'< 1e-6 ✓'`` when ``value < tol``, else the value itself: ``'3.2e-01 ✗'``.
+    """``'< 10⁻⁶ ✓'`` when ``value < tol``, else the value itself: ``'3.2e-01 ✗'``.
 
     Use it to print an error that should be at rounding level: its digits differ from
     machine to machine (BLAS kernel, threads, numpy version), the verdict does not. A
@@ -118,7 +134,7 @@ class GradComparison:
     are nearly zero do not blow it up).
 
     After :meth:`assert_close` the table shows each tensor's verdict against that
-    tolerance (``< 1e-6 ✓``), which is the same on every machine. Before it, the
+    tolerance (``< 10⁻⁶ ✓``), which is the same on every machine. Before it, the
     table shows the raw digits: finite-difference errors are rounding noise, and their
     digits change with the BLAS kernel and thread count, so notebooks print a
     comparison only after ``assert_close``.

@@ -23,6 +23,10 @@ def grad_norm(grads: Params) -> float:
     return float(np.sqrt(sum(float(np.sum(g * g)) for _, g in grads.items())))
 
 
+# Added to the norm before dividing, so that rounding can never leave the clipped norm above max_norm.
+NORM_MARGIN = 1e-12
+
+
 def clip_grad_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
     """Scale all gradients by one factor so that their global norm is at most ``max_norm``.
 
@@ -33,7 +37,7 @@ def clip_grad_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
     norm = grad_norm(grads)
     if norm <= max_norm:
         return grads, norm
-    scale = max_norm / (norm + 1e-12)
+    scale = max_norm / (norm + NORM_MARGIN)  # the margin keeps the result at or below max_norm
     return Params(**{name: g * scale for name, g in grads.items()}), norm
 
 

@@ -228,14 +228,22 @@ def test_independent_forward_and_finite_differences(params, case):
 
 
 def test_verdict_is_the_same_for_any_rounding_below_the_tolerance():
-    assert bh.verdict(2.7e-11, 1e-8) == bh.verdict(2.9e-11, 1e-8) == bh.verdict(0.0, 1e-8) == "< 1e-8 ✓"
+    assert bh.verdict(2.7e-11, 1e-8) == bh.verdict(2.9e-11, 1e-8) == bh.verdict(0.0, 1e-8) == "< 10⁻⁸ ✓"
     assert bh.verdict(0.31, 1e-6) == "3.1e-01 ✗"
     assert bh.verdict(np.nan, 1e-6) == "nan ✗"
-    assert bh.verdict(1e-9, 5e-8) == "< 5e-8 ✓"
+    assert bh.verdict(1e-9, 5e-8) == "< 5·10⁻⁸ ✓"
     assert bh.verdict(3.1, 2.0, above=True) == "> 2 ✓" and bh.verdict(1.5, 2.0, above=True) == "1.5e+00 ✗"
     assert bh.verdict(0.3, 0.5) == "< 0.5 ✓"
     with pytest.raises(ValueError, match="tol"):
         bh.verdict(1.0, 0)
+
+
+def test_power_of_ten_shows_a_magnitude_by_its_exponent():
+    assert bh.power_of_ten(3.0e-23) == "10^-22.5" and bh.power_of_ten(4.4e4) == "10^4.6"
+    assert bh.power_of_ten(2.9e-23) == bh.power_of_ten(3.1e-23)  # rounding-level changes do not show
+    for bad in (0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="value"):
+            bh.power_of_ten(bad)
 
 
 def test_assert_close_rejects_a_tolerance_that_is_not_positive():

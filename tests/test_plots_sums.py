@@ -56,7 +56,7 @@ def test_accumulating_heatmap_shows_term_sum_and_total():
     assert "term of step 3" in panels[0].get_title()
     assert "Σ_t g ⊗ h" in fig._suptitle.get_text()
     done = sums.draw_accumulating_heatmap(terms, 4, terms.sum(axis=0))
-    assert "max |diff| < 1e-12 ✓" in [ax for ax in done.axes if ax.images][2].get_title()
+    assert "max |diff| < 10⁻¹² ✓" in [ax for ax in done.axes if ax.images][2].get_title()
 
 
 def test_one_row_jacobian_is_zero_except_row_i():
