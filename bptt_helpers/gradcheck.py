@@ -24,6 +24,11 @@ NODE_NAMES = ("o", "h")
 ROUNDING_TOL = 1e-12
 
 
+def _check_tol(tol) -> None:
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating)) or not tol > 0:
+        raise ValueError(f"tol must be a positive number such as 1e-6, got {tol!r}")
+
+
 def _check_eps(eps) -> None:
     if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating)) or not 0 < eps < 1:
         raise ValueError(f"eps must be a small positive step such as 1e-6, got {eps!r}")
@@ -109,8 +114,7 @@ def verdict(value: float, tol: float, above: bool = False) -> str:
     statistic of chaotic training runs, whose digits are not reproducible but whose side
     of a bound chosen with a wide margin is.
     """
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating)) or not tol > 0:
-        raise ValueError(f"tol must be a positive number such as 1e-6, got {tol!r}")
+    _check_tol(tol)
     value = float(value)
     if above:
         return f"> {format_tol(tol)} ✓" if value > tol else f"{value:.1e} ✗"
@@ -170,8 +174,7 @@ class GradComparison:
 
         Returns the comparison with ``tol`` recorded, so that printing it shows verdicts.
         """
-        if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating)) or not tol > 0:
-            raise ValueError(f"tol must be a positive number such as 1e-6, got {tol!r}")
+        _check_tol(tol)
         bad = [row for row in self.rows if not row.max_rel_err < tol]
         if bad:
             names = ", ".join(f"{row.name} ({row.max_rel_err:.1e})" for row in bad)

@@ -60,11 +60,10 @@ def readout(view: dict, name: str) -> str:
         head = f"t = {view['t']} of τ = {view['T']}: added the term of step {view['t']}"
     diff = view["max_abs_diff"]
     if view["done"]:  # only rounding is left, whose digits differ between machines: a verdict
-        tail = (f"max |sum so far − backward()'s dL/d{name}| {verdict(diff, ROUNDING_TOL)} "
-                "(all uses added: only rounding is left)")
+        shown = f"{verdict(diff, ROUNDING_TOL)} (all uses added: only rounding is left)"
     else:
-        tail = f"max |sum so far − backward()'s dL/d{name}| = {diff:.1e}"
-    return f"{head}; {tail}"
+        shown = f"= {diff:.1e}"
+    return f"{head}; max |sum so far − backward()'s dL/d{name}| {shown}"
 
 
 def render(terms, total, t: int, name: str, labels=None, term_label: str | None = None,
