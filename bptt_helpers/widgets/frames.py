@@ -1,0 +1,121 @@
+"""Steppers made of frames: every step drawn once, up front, and switched in the browser.
+
+A frame is one HTML string holding both the readout (monospace text) and the picture (an
+inline SVG from :mod:`bptt_helpers.plots.svg`) of one step. :class:`FrameStepper` puts the
+frames in an ipywidgets ``Stack`` and links a Play button, a slider and the Stack with
+``jslink``, which the browser runs itself. So:
+
+- a step costs the kernel nothing (the slider, the Play button and the Stack talk in the
+  browser), and it works with no kernel at all: in the static HTML, the slides and Voilà;
+- text and picture of a step live in one element and change together, in one paint;
+- the SVG is vector graphics: crisp at any zoom, and scaled to fit the screen.
+
+:class:`LiveFrame` is the same frame for widgets whose input is continuous (09's ρ(W)): the
+kernel computes a frame when a control changes and sends it as one value.
+"""
+
+from __future__ import annotations
+
+import html
+
+from ..plots.svg import MONO
+
+READOUT_STYLE = (f"font-family:{MONO};font-size:13px;line-height:1.35;margin:4px 0 0 0;"
+                 "padding:0;white-space:pre;overflow-x:auto;color:#222;background:none")
+
+
+def frame_html(readout: str, svg_markup: str, step: str, live: bool = False) -> str:
+    """One step: its picture, and under it its readout, in one element (``data-step`` = step).
+
+    live: mark the readout as a polite live region (for :class:`LiveFrame`, where the same
+    element's content is replaced; a Stack shows a new element, announced by its own label).
+    """
+    aria = ' aria-live="polite"' if live else ""
+    return (f'<div class="bptt-frame" data-step="{html.escape(step, quote=True)}">'
+            f"{svg_markup}"
+            f'<pre class="bptt-readout"{aria} style="{READOUT_STYLE}">{html.escape(readout)}</pre>'
+            "</div>")
+
+
+def _check_frames(frames, labels, start):
+    if not frames:
+        raise ValueError("frames must hold at least one frame")
+    if len(labels) != len(frames):
+        raise ValueError(f"labels must hold one label per frame ({len(frames)}), got {len(labels)}")
+    if len(set(labels)) != len(labels):
+        raise ValueError("labels must be distinct (the slider shows them)")
+    if isinstance(start, bool) or not isinstance(start, int) or not 0 <= start < len(frames):
+        raise ValueError(f"start must be a frame index in [0, {len(frames) - 1}], got {start!r}")
+
+
+class FrameStepper:
+    """Play button + slider over precomputed frames, linked in the browser.
+
+    frames: HTML strings (see :func:`frame_html`); labels: what the slider shows for each
+    (e.g. "t = 3"); start: the index shown first; name: what the controls step through, for
+    their accessible names and the text fallback (e.g. "the forward pass"); interval: ms
+    between frames when playing.
+
+    ``stepper.index`` is the frame on show (kept up to date by the kernel when there is one);
+    ``stepper.go(i)`` moves there from code.
+    """
+
+    def __init__(self, frames: list[str], labels: list[str], *, start: int = 0,
+                 description: str = "t", name: str = "the steps", interval: int = 1000,
+                 fallback: str | None = None):
+        import ipywidgets as w
+
+        _check_frames(frames, labels, start)
+        self.frames, self.labels = list(frames), list(labels)
+        self.fallback = fallback or f"A stepper through {name}: run the cell to see it."
+        n = len(frames)
+        self.slider = w.SelectionSlider(options=self.labels, index=start, description=description,
+                                        continuous_update=True, readout=True,
+                                        tooltip=f"step through {name} (arrow keys)",
+                                        layout=w.Layout(width="420px"),
+                                        style={"description_width": "initial"})
+        self.play = w.Play(min=0, max=n - 1, value=start, step=1, interval=interval,
+                           show_repeat=False, description=f"play {name}",
+                           tooltip=f"play {name}", layout=w.Layout(width="auto"))
+        self.stack = w.Stack([w.HTML(value=f) for f in self.frames], selected_index=start)
+        w.jslink((self.play, "value"), (self.slider, "index"))
+        w.jslink((self.slider, "index"), (self.stack, "selected_index"))
+        self.slider.observe(self._moved, names="index")
+        self.index = start
+        controls = w.HBox([self.play, self.slider], layout=w.Layout(align_items="center"))
+        self.widget = w.VBox([controls, self.stack])
+
+    def _moved(self, change) -> None:
+        self.index = change["new"]
+        # Without a browser (tests, scripts) nobody runs the jslinks: mirror them here.
+        if self.stack.selected_index != self.index:
+            self.stack.selected_index = self.index
+        if self.play.value != self.index:
+            self.play.value = self.index
+
+    def go(self, index: int) -> str:
+        """Show frame ``index``; returns its HTML."""
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(self.frames):
+            raise ValueError(f"index must be a frame index in [0, {len(self.frames) - 1}], got {index!r}")
+        self.slider.index = index
+        return self.frames[index]
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle)
+        bundle["text/plain"] = self.fallback
+        return bundle
+
+
+class LiveFrame:
+    """One HTML widget whose value is the whole frame (readout + picture), set in one message."""
+
+    def __init__(self):
+        import ipywidgets as w
+
+        self.html = w.HTML()
+
+    def set(self, frame: str) -> None:
+        self.html.value = frame
