@@ -18,7 +18,7 @@ from bptt_helpers.lessons.jacobians import (  # noqa: E402
     numerical_jacobian,
     softmax_jacobian,
 )
-from bptt_helpers.plots.hidden import plot_backward_progress, plot_dhidden_norms, plot_step_contributions  # noqa: E402
+from bptt_helpers.plots.hidden import plot_dhidden_norms  # noqa: E402
 from bptt_helpers.plots.softmax import plot_dlogits, plot_softmax_jacobian  # noqa: E402
 
 
@@ -110,17 +110,6 @@ def test_plot_dlogits_bars_are_eq_4_1(y_hat):
 
 
 def test_hidden_plots():
-    view = {"t": 2, "tau": 4, "norm_through_o": 0.5, "norm_through_h": 0.25, "norm_total": 0.6}
-    ax = plot_step_contributions(view)
-    assert [p.get_height() for p in ax.patches] == [0.5, 0.25, 0.6]
-    with pytest.raises(ValueError, match="missing 'norm_through_o'"):
-        plot_step_contributions({"t": 1, "tau": 2})
-    norms = np.array([1.0, 2.0, 3.0, 4.0])
-    ax = plot_backward_progress(norms, 3)
-    xs, ys = ax.lines[0].get_data()
-    assert list(xs) == [3, 4] and list(ys) == [3.0, 4.0]  # only s >= t are drawn
-    with pytest.raises(ValueError, match="t must be"):
-        plot_backward_progress(norms, 5)
     dh = np.arange(1, 13, dtype=float).reshape(4, 3)
     last = np.zeros_like(dh)
     last[2:] = 1.0

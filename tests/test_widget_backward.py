@@ -10,8 +10,6 @@ from bptt_helpers import grads_as_written, grads_fast
 from bptt_helpers.widgets.backward_stepper import (
     BackwardStepper,
     backward_step_view,
-    figure_png,
-    step_figure,
     step_text,
 )
 
@@ -104,39 +102,42 @@ def test_step_text_names_both_parts(model):
     assert "eq 4.2" in last and "none" in last
 
 
-def test_figure_has_graph_and_two_panels(model):
-    import matplotlib
 
-    matplotlib.use("Agg")
+
+def test_picture_shows_both_parts_and_the_progress(model):
+    from bptt_helpers.widgets.backward_stepper import step_label, step_picture
+    from bptt_helpers.widgets.frames import read_frame
+
     params, *_, cache = model
-    fig = step_figure(backward_step_view(params, cache, 2), token_labels=list("abcdef"))
-    assert len(fig.axes) == 3
-    titles = [ax.get_title() for ax in fig.axes]
-    assert any("(DL)_h(2)" in title for title in titles)
-    png = figure_png(fig)
-    assert png.startswith(b"\x89PNG") and png == figure_png(
-        step_figure(backward_step_view(params, cache, 2), token_labels=list("abcdef")))
+    view = backward_step_view(params, cache, 2)
+    frame = read_frame(step_picture(view, token_labels=list("abcdef")).markup("2"))
+    assert frame["label"] == step_label(view) and "step t = 2 of τ = 6" in frame["label"]
+    assert "via o(2)" in frame["svg_text"] and "via h(3)" in frame["svg_text"]
+    assert "backward pass so far: t = 6 down to 2" in frame["svg_text"]
+    assert "still to come" in frame["svg_text"] and "dashed" in frame["svg_text"]
+    last = read_frame(step_picture(backward_step_view(params, cache, TAU)).markup(str(TAU)))
+    assert "0 (no such term)" in last["svg_text"] and "still to come" in last["svg_text"]
+    with pytest.raises(ValueError, match="backward_step_view"):
+        step_picture({"t": 1})
 
 
-def test_widget_controls_move_together(model):
-    import matplotlib
+def test_widget_runs_t_from_tau_down_to_1(model):
+    from bptt_helpers.widgets.frames import read_frame
 
-    matplotlib.use("Agg")
     params, *_, cache = model
     stepper = BackwardStepper(params, cache)
-    assert stepper.t == TAU and stepper.slider.value == TAU and stepper.play.value == -TAU
-    first_image = stepper.image.value
-    stepper.play.value = -(TAU - 1)            # Play counts -τ..-1, i.e. t = τ..1
-    assert stepper.t == TAU - 1 and stepper.slider.value == TAU - 1
-    assert stepper.image.value != first_image
-    stepper.next_button.click()                # one step further back
-    assert stepper.t == TAU - 2 and stepper.play.value == -(TAU - 2)
-    stepper.prev_button.click()
-    assert stepper.t == TAU - 1
-    stepper.slider.value = 1
-    assert stepper.t == 1 and "t = 1 " in stepper.text.value
-    stepper.next_button.click()                # already at t = 1: stays there
+    assert stepper.t == TAU and stepper.slider.value == str(TAU) and stepper.play.value == 0
+    assert [read_frame(f)["step"] for f in stepper.player.frames] == [str(t) for t in range(TAU, 0, -1)]
+    stepper.play.value = 1                     # Play counts 0..τ-1, i.e. t = τ..1
+    assert stepper.t == TAU - 1 and stepper.slider.value == str(TAU - 1)
+    assert stepper.player.stack.selected_index == 1
+    stepper.slider.index = TAU - 1
     assert stepper.t == 1
+    assert read_frame(stepper.player.frames[TAU - 1])["readout"] == step_text(
+        backward_step_view(params, cache, 1))
     np.testing.assert_allclose(stepper.show(3)["total"], backward_step_view(params, cache, 3)["total"])
+    assert stepper.t == 3
     with pytest.raises(ValueError):
         stepper.show(TAU + 1)
+    with pytest.raises(ValueError, match="token_labels"):
+        BackwardStepper(params, cache, token_labels=list("ab"))

@@ -12,7 +12,6 @@ from bptt_helpers.forward_pass import cross_entropy, softmax  # noqa: E402
 from bptt_helpers.widgets.forward_stepper import (  # noqa: E402
     ForwardStepper,
     forward_step_view,
-    step_html,
     step_text,
 )
 
@@ -122,93 +121,6 @@ def test_bad_cache_and_vocab_raise(model):
         forward_step_view(cache, bh.CharVocab("abcde"), 1)
 
 
-def test_text_and_html_show_the_numbers(model):
-    *_, cache = model
-    view = forward_step_view(cache, model[1], 4)
-    for rendered in (step_text(view), step_html(view)):
-        assert f"{view['loss_t']:.4f}" in rendered
-        assert f"{view['running_mean']:.4f}" in rendered
-        assert f"{view['h_norm']:.3f}" in rendered
-        assert "step t = 4 of τ = 10" in rendered
-    assert "<table>" in step_html(view)
-    assert "&#x27;c&#x27;" in step_html(view)   # characters are escaped for HTML
-
-
-def test_step_figure_draws_graph_and_panels(model):
-    import matplotlib.pyplot as plt
-
-    from bptt_helpers.plots.forward import forward_step_figure
-
-    *_, cache = model
-    view = forward_step_view(cache, model[1], 3)
-    fig = forward_step_figure(view, token_labels=list(TEXT[:-1]))
-    highlighted = [p for ax in fig.axes for p in ax.patches if p.get_gid() == "highlight"]
-    assert len(highlighted) == 1
-    assert len(fig.axes) >= 4                      # graph, strips (+ colour bar), ŷ, losses
-    plt.close(fig)
-    with pytest.raises(ValueError, match="forward_step_view"):
-        forward_step_figure({"t": 1})
-
-
-def test_stepper_wires_controls_to_the_view(model):
-    *_, cache = model
-    vocab = model[1]
-    stepper = ForwardStepper(cache, vocab)
-    assert stepper.t == 1 and stepper.slider.value == 1
-    assert stepper.image.value[:4] == b"\x89PNG"
-    view = stepper.show(6)
-    assert stepper.slider.value == 6 and stepper.play_back.value == -6
-    assert view["loss_t"] == pytest.approx(cache.losses[5])
-    assert f"{cache.losses[5]:.4f}" in stepper.text.value
-    stepper.next_button.click()
-    assert stepper.t == 7
-    stepper.prev_button.click()
-    stepper.prev_button.click()
-    assert stepper.t == 5
-    stepper.slider.value = 10                      # moving the slider redraws
-    assert stepper.t == 10 and "step t = 10" in stepper.text.value
-    stepper.next_button.click()                    # stays at tau
-    assert stepper.t == 10
-    stepper.play_back.value = -2                   # the backward player counts -tau..-1
-    assert stepper.t == 2
-    with pytest.raises(ValueError, match="t must lie in"):
-        stepper.show(11)
-
-
-def test_vector_strips_pad_short_rows_and_label_norms():
-    import matplotlib.pyplot as plt
-
-    from bptt_helpers.plots.forward import plot_vector_strips
-
-    fig, ax = plt.subplots()
-    x, h = np.array([3.0, 4.0]), np.array([0.5, -0.5, 0.5, -0.5])
-    image = plot_vector_strips(ax, [x, h], ["x(1)", "h(1)"])
-    grid = image.get_array()
-    assert grid.shape == (2, 4) and grid.mask[0, 2:].all() and not grid.mask[1].any()
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels == ["x(1)\nnorm 5.00", "h(1)\nnorm 1.00"]
-    with pytest.raises(ValueError, match="labels"):
-        plot_vector_strips(ax, [x, h], ["x"])
-    with pytest.raises(ValueError, match="vectors"):
-        plot_vector_strips(ax, [np.zeros((2, 2))], ["M"])
-    plt.close(fig)
-
-
-def test_losses_so_far_draws_only_steps_up_to_t():
-    import matplotlib.pyplot as plt
-
-    from bptt_helpers.plots.forward import plot_losses_so_far
-
-    fig, ax = plt.subplots()
-    losses = np.array([1.0, 2.0, 3.0, 4.0])
-    plot_losses_so_far(ax, losses, 2, running_mean=1.5)
-    assert [p.get_height() for p in ax.patches] == [1.0, 2.0]
-    assert ax.get_xlim()[1] > 4                     # room for all τ steps: the axes do not jump
-    with pytest.raises(ValueError, match="t must lie"):
-        plot_losses_so_far(ax, losses, 5, running_mean=1.0)
-    plt.close(fig)
-
-
 def test_cache_cost_plot_checks_shapes():
     import matplotlib.pyplot as plt
 
@@ -222,3 +134,52 @@ def test_cache_cost_plot_checks_shapes():
     with pytest.raises(ValueError, match="seconds"):
         plot_cache_cost([1, 2], [1, 2], seconds=[1.0])
     plt.close("all")
+
+
+def test_text_shows_the_numbers(model):
+    *_, cache = model
+    view = forward_step_view(cache, model[1], 4)
+    text = step_text(view)
+    for number in (f"{view['loss_t']:.4f}", f"{view['running_mean']:.4f}", f"{view['h_norm']:.3f}"):
+        assert number in text
+    assert text.startswith("step t = 4 of τ = 10")
+
+
+def test_picture_highlights_column_t_and_says_so(model):
+    from bptt_helpers.widgets.forward_stepper import step_label, step_picture
+    from bptt_helpers.widgets.frames import read_frame
+
+    *_, cache = model
+    view = forward_step_view(cache, model[1], 3)
+    pic = step_picture(view, token_labels=list(TEXT[:-1]))
+    frame = read_frame(f'<div class="bptt-frame" data-step="3">{pic.markup("3")}</div>')
+    assert frame["label"] == step_label(view)
+    assert "column 3 of Figure 1 is highlighted" in frame["label"]
+    assert f"{view['loss_t']:.3f}" in frame["label"]
+    words = frame["svg_text"]
+    assert "▼ t = 3" in words and "losses L(1..3) so far" in words and "ŷ(3): top guesses" in words
+    assert f"{view['target_prob']:.3f} target" in words or "target" in words
+    assert "softmax" in words and "−log" in words   # edge labels, once, in the margin
+    with pytest.raises(ValueError, match="forward_step_view"):
+        step_picture({"t": 1})
+
+
+def test_stepper_has_a_frame_per_step_and_moves_to_t(model):
+    from bptt_helpers.widgets.frames import read_frame
+
+    *_, cache = model
+    vocab = model[1]
+    stepper = ForwardStepper(cache, vocab)
+    assert stepper.t == 1 and len(stepper.player.frames) == 10
+    for t in (1, 5, 10):
+        frame = read_frame(stepper.player.frames[t - 1])
+        assert frame["step"] == str(t)
+        assert frame["readout"] == step_text(forward_step_view(cache, vocab, t))
+    view = stepper.show(6)
+    assert stepper.t == 6 and stepper.slider.value == "6" and stepper.player.stack.selected_index == 5
+    assert view["loss_t"] == pytest.approx(cache.losses[5])
+    stepper.slider.index = 9                       # the arrow keys / Play move the slider
+    assert stepper.t == 10 and stepper.play.value == 9
+    assert "Forward stepper" in stepper._repr_mimebundle_()["text/plain"]
+    with pytest.raises(ValueError, match="t must lie in"):
+        stepper.show(11)

@@ -6,24 +6,23 @@ Eqs 4.2-4.3 (= 3.5, 3.8) split (DL)_(h^(t)) into two parts:
 - through h^(t+1):  (DL)_(h^(t+1)) diag[1 - (h^(t+1))^2] W           (eq 4.3, t < τ only)
 
 :func:`backward_step_view` computes both for one t (a plain function, tested in
-``tests/test_widget_backward.py``); :func:`step_figure` draws them; the
-:class:`BackwardStepper` widget only wires a Play button, a slider and Prev/Next
-buttons to those two functions.
+``tests/test_widget_backward.py``); :func:`step_picture` draws them as SVG; the
+:class:`BackwardStepper` widget makes every step's frame up front and switches them in the browser.
 """
 
 from __future__ import annotations
 
-import matplotlib as mpl
 import numpy as np
 
 from .. import grads_fast, style
 from ..forward_pass import ForwardCache
 from ..lessons.jacobians import hidden_step_jacobian
 from ..params import Params
-from ..plots import canvas
-from ..plots.canvas import png_bytes
+from ..plots.svg import INK, MUTED, Box, Svg, int_ticks, nice_ticks
+from ..plots.svg_graph import draw_graph
 from ..validate import check_params
 from . import check_sequence_cache
+from .frames import FrameStepper, frame_html
 
 
 def _check(params: Params, cache) -> ForwardCache:
@@ -95,90 +94,108 @@ def step_text(view: dict) -> str:
     return "\n".join(lines)
 
 
-def step_figure(view: dict, token_labels=None):
-    """The figure for one step: Figure 1 (backward, column t highlighted) above two panels.
-
-    Left panel: the norms of the two parts and their sum; right panel: ||(DL)_h(s)||
-    for the steps already computed. Returns the Figure.
-    """
-    from ..plots.graph import draw_unrolled_graph
-    from ..plots.hidden import plot_backward_progress, plot_step_contributions
-
-    width, panel_height = 13.0, 4.0  # inches
-    with mpl.rc_context(style.RC_PARAMS):
-        fig = canvas.figure((width, 10.0))
-        graph = fig.add_axes([0, 0, 1, 1])
-        draw_unrolled_graph(view["tau"], ax=graph, highlight=view["t"], show="backward",
-                            token_labels=token_labels)
-        # The graph keeps its aspect ratio: lay the figure out in inches around it.
-        (x0, x1), (y0, y1) = graph.get_xlim(), graph.get_ylim()
-        graph_width = width - 0.6
-        graph_height = graph_width * abs(y1 - y0) / abs(x1 - x0)
-        gap, bottom, top = 0.9, 0.9, 0.5
-        height = bottom + panel_height + gap + graph_height + top
-        fig.set_size_inches(width, height)
-        graph.set_position([0.3 / width, (bottom + panel_height + gap) / height,
-                            graph_width / width, graph_height / height])
-        panel_width = (width - 2.6) / 2
-        left_ax = fig.add_axes([1.0 / width, bottom / height, panel_width / width, panel_height / height])
-        right_ax = fig.add_axes([(1.9 + panel_width) / width, bottom / height,
-                                 panel_width / width, panel_height / height])
-        plot_step_contributions(view, ax=left_ax)
-        plot_backward_progress(view["norms"], view["t"], ax=right_ax)
-    return fig
+def step_label(view: dict) -> str:
+    """The text alternative of step t's picture: what it shows and what to notice."""
+    t, tau = view["t"], view["tau"]
+    via_h = (f"plus the part through h({t + 1}), norm {view['norm_through_h']:.3g}"
+             if t < tau else "and nothing through h(τ+1): h(τ) feeds only o(τ)")
+    return (f"Backward pass, step t = {t} of τ = {tau}: column {t} of Figure 1, arrows reversed, "
+            f"is highlighted. (DL)_h({t}) is the part through o({t}), norm "
+            f"{view['norm_through_o']:.3g}, {via_h}; their sum has norm {view['norm_total']:.3g}. "
+            f"The norms of (DL)_h(s) are known for s = {tau} down to {t}.")
 
 
-def figure_png(fig) -> bytes:
-    """The figure as stable PNG bytes, as the Image widget shows it."""
-    return png_bytes(fig, dpi=72)
+def step_picture(view: dict, token_labels=None) -> Svg:
+    """Figure 1 (backward, column t highlighted) above the two parts of (DL)_h(t) and the progress."""
+    for key in ("t", "tau", "norm_through_o", "norm_through_h", "norm_total", "norms"):
+        if key not in view:
+            raise ValueError(f"view must be a dict from backward_step_view, missing {key!r}")
+    t, tau = view["t"], view["tau"]
+    svg = Svg(940, 450, step_label(view))
+    draw_graph(svg, 0, 0, 940, tau, t, "backward", token_labels)
+    _parts(svg, 0, 300, view)
+    _progress(svg, 520, 300, view)
+    return svg
+
+
+def _parts(svg: Svg, x0: float, y0: float, view: dict) -> None:
+    """Horizontal bars: the norms of the part through o(t), through h(t+1), and their sum."""
+    t, tau = view["t"], view["tau"]
+    note = "  (t = τ: no h(t+1))" if t == tau else ""
+    svg.text(x0, y0 - 14, f"the two parts of (DL)_h({t}){note}", 14, weight="bold")
+    rows = [(f"via o({t})", view["norm_through_o"], style.BACKWARD, None),
+            (f"via h({t + 1})", view["norm_through_h"], style.HIGHLIGHT, "4 2"),
+            (f"sum (DL)_h({t})", view["norm_total"], INK, None)]
+    top = max(view["norms"].max(), max(v for _, v, _, _ in rows)) or 1.0
+    box = Box(svg, x0 + 120, y0 + 4, 200, 96, xlim=(0, top * 1.05))
+    for i, (name, value, colour, dash) in enumerate(rows):
+        y = y0 + 10 + i * 30
+        svg.text(box.x - 8, y + 10, name, 13, "end")
+        svg.rect(box.x, y, box.X(value) - box.x, 20, fill=colour, stroke=INK if dash else None,
+                 stroke_width=1 if dash else None, dash=dash)
+        svg.text(box.X(value) + 6, y + 10, "0 (no such term)" if value == 0 and i == 1
+                 else f"{value:.3g}", 12, mono=True)
+    box.frame(bottom=False)
+    svg.text(box.x, y0 + 112, "sum = via o + via h, as vectors (eq 4.3)", 11, fill=MUTED)
+
+
+def _progress(svg: Svg, x0: float, y0: float, view: dict) -> None:
+    """‖(DL)_h(s)‖ for s = τ down to t (computed so far); s < t still to come."""
+    t, tau, norms = view["t"], view["tau"], np.asarray(view["norms"])
+    so_far = f"t = {tau}, the first step" if t == tau else f"t = {tau} down to {t}"
+    svg.text(x0, y0 - 14, f"backward pass so far: {so_far}", 14, weight="bold")
+    box = Box(svg, x0 + 50, y0 + 4, 340, 96, xlim=(0.5, tau + 0.5), ylim=(0, norms.max() * 1.2 or 1.0))
+    if t > 1:
+        svg.rect(box.X(0.5), box.y, box.X(t - 0.5) - box.X(0.5), box.h, fill="#efefef")
+        svg.text((box.X(0.5) + box.X(t - 0.5)) / 2, box.y + 10, "still to come", 11, "middle", MUTED)
+    points = [(box.X(s), box.Y(norms[s - 1])) for s in range(t, tau + 1)]
+    svg.polyline(points, style.BACKWARD, 2, dash="5 3")
+    for x, y in points:
+        svg.circle(x, y, 3.5, style.BACKWARD)
+    svg.circle(box.X(t), box.Y(norms[t - 1]), 8, "none", stroke=INK)
+    box.frame()
+    box.xticks(int_ticks(1, tau, 10))
+    box.xlabel("t")
+    box.yticks(nice_ticks(0, box.ylim[1], 4))
+    box.ylabel("‖(DL)_h(t)‖", offset=40)
 
 
 class BackwardStepper:
-    """Play / slider / Prev-Next controls over :func:`backward_step_view`, from t = τ down to 1.
+    """A Play button and a slider over the backward pass, t = τ down to 1 (frames switched in the browser).
 
     ``BackwardStepper(params, cache, token_labels=None)``; display it as the last line of
-    a cell. ``stepper.show(t)`` jumps to step t. The Play button runs the backward pass
-    in its own order, t = τ, τ-1, ..., 1.
+    a cell. The slider and the Play button run the backward pass in its own order,
+    t = τ, τ-1, ..., 1, with no kernel. ``stepper.show(t)`` jumps to step t from code.
     """
 
     def __init__(self, params: Params, cache: ForwardCache, token_labels=None, interval: int = 1500):
-        import ipywidgets as w
-
         _check(params, cache)
-        self.tau = cache.T
-        self.views = {t: backward_step_view(params, cache, t) for t in range(1, self.tau + 1)}
+        tau = self.tau = cache.T
+        self.views = {t: backward_step_view(params, cache, t) for t in range(1, tau + 1)}
+        if token_labels is not None and len(token_labels) != tau:
+            raise ValueError(f"token_labels must hold tau={tau} strings, got {len(token_labels)}")
         self.token_labels = token_labels
-        tau = self.tau
-        # The Play widget only counts upwards, so it counts -τ..-1 and t = -value.
-        self.play = w.Play(min=-tau, max=-1, value=-tau, step=1, interval=interval,
-                           description="play", layout=w.Layout(width="auto"))
-        self.slider = w.IntSlider(min=1, max=tau, value=tau, description="t",
-                                  continuous_update=False, layout=w.Layout(width="360px"))
-        self.next_button = w.Button(description="next: t-1", tooltip="one step further back")
-        self.prev_button = w.Button(description="back: t+1", tooltip="undo one step")
-        self.text = w.HTML()
-        self.image = w.Image(format="png")
-        self.play.observe(lambda change: self.show(-change["new"]), names="value")
-        self.slider.observe(lambda change: self.show(change["new"]), names="value")
-        self.next_button.on_click(lambda _: self.show(max(1, self.t - 1)))
-        self.prev_button.on_click(lambda _: self.show(min(tau, self.t + 1)))
-        controls = w.HBox([self.play, self.prev_button, self.next_button, self.slider])
-        self.widget = w.VBox([controls, self.text, self.image])
-        self.t = None
-        self.show(tau)
+        order = list(range(tau, 0, -1))          # the backward pass's own order
+        self.frames = {t: frame_html(step_text(self.views[t]),
+                                     step_picture(self.views[t], token_labels).markup(str(t)), str(t))
+                       for t in order}
+        self.player = FrameStepper(
+            [self.frames[t] for t in order], [str(t) for t in order], start=0, description="step t",
+            name="the backward pass, t = τ down to 1", interval=interval,
+            fallback=f"Backward stepper: t = {tau} down to 1 of the backward pass "
+                     "(run the cell to step through it).")
+        self.slider, self.play, self.widget = self.player.slider, self.player.play, self.player.widget
+
+    @property
+    def t(self) -> int:
+        """The step on show."""
+        return self.tau - self.player.index
 
     def show(self, t: int) -> dict:
-        """Move to step t: update the controls, the text and the picture; return the view."""
+        """Move to step t; return its view."""
         t = _check_t(t, self.tau)
-        if t == self.t:
-            return self.views[t]
-        self.t = t
-        self.slider.value = t
-        self.play.value = -t
-        view = self.views[t]
-        self.text.value = f"<pre style='font-size:14px; line-height:1.35'>{step_text(view)}</pre>"
-        self.image.value = figure_png(step_figure(view, self.token_labels))
-        return view
+        self.player.go(self.tau - t)
+        return self.views[t]
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        return self.player._repr_mimebundle_(**kwargs)

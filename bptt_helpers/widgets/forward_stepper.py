@@ -5,22 +5,22 @@ predictions of ŷ^(t) (1.6-1.7), the loss L^(t) (1.1) and the running mean of th
 losses so far (the partial version of 1.2), next to Figure 1 with column t highlighted.
 
 :func:`forward_step_view` computes what step t shows (a plain function, tested in
-``tests/test_widget_forward.py``); :func:`step_text` and :func:`step_html` write it out;
-:func:`bptt_helpers.plots.forward.forward_step_figure` draws it. The
-:class:`ForwardStepper` widget only wires a Play button, a slider and Prev/Next buttons
-to those functions.
+``tests/test_widget_forward.py``); :func:`step_text` writes it out and
+:func:`step_picture` draws it (SVG). The :class:`ForwardStepper` widget makes every
+step's frame up front and switches them in the browser (:mod:`bptt_helpers.widgets.frames`).
 """
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 
+from .. import style
 from ..data import CharVocab
 from ..forward_pass import ForwardCache
-from ..plots.canvas import png_bytes
+from ..plots.svg import INK, MUTED, Box, Svg, diverging_colours, int_ticks, nice_ticks
+from ..plots.svg_graph import draw_graph
 from . import check_sequence_cache
+from .frames import FrameStepper, frame_html
 
 N_SHOWN = 4  # entries of a vector written out in the text view
 
@@ -134,81 +134,124 @@ def step_text(view: dict) -> str:
     return "\n".join([head] + [f"  {q:<12}{eq:<26}{value}" for q, eq, value in step_lines(view)])
 
 
-def step_html(view: dict) -> str:
-    """The same rows as :func:`step_text`, as an HTML table (for the widget)."""
-    from .. import style
-
-    rows = "".join(
-        f"<tr><td style='padding:2px 10px;color:{style.FORWARD};font-weight:bold'>{html.escape(q)}</td>"
-        f"<td style='padding:2px 10px;color:#555'>{html.escape(eq)}</td>"
-        f"<td style='padding:2px 10px;font-family:monospace'>{html.escape(value)}</td></tr>"
-        for q, eq, value in step_lines(view))
-    return (f"<div style='font-size:{style.FONT_SIZE}px'><b>step t = {view['t']} of "
-            f"τ = {view['tau']}</b><table>{rows}</table></div>")
+def step_label(view: dict) -> str:
+    """The text alternative of step t's picture: what it shows and what to notice."""
+    t = view["t"]
+    return (f"Forward pass, step t = {t} of τ = {view['tau']}: column {t} of Figure 1 is "
+            f"highlighted. Input {_char(view['input_char'])}; the model gives the next token "
+            f"{_char(view['target_char'])} probability {view['target_prob']:.3f} (rank "
+            f"{view['target_rank']}), so L({t}) = {view['loss_t']:.3f}; the mean of the losses "
+            f"so far is {view['running_mean']:.3f}.")
 
 
-def figure_png(fig) -> bytes:
-    """The figure as stable PNG bytes, as the Image widget shows it."""
-    return png_bytes(fig, dpi=88)
+def step_picture(view: dict, token_labels=None) -> Svg:
+    """Figure 1 with column t highlighted, above x/a/h, the top guesses and the losses so far."""
+    missing = [k for k in ("t", "tau", "x", "a", "h", "top", "target_char", "target_prob",
+                           "all_losses", "running_mean") if k not in view]
+    if missing:
+        raise ValueError(f"view must be a dict from forward_step_view, missing {missing}")
+    t, tau = view["t"], view["tau"]
+    svg = Svg(940, 450, step_label(view))
+    draw_graph(svg, 0, 0, 940, tau, t, "forward", token_labels)
+    top = 300.0
+    _vector_rows(svg, 0, top, [("x", view["x"]), ("a", view["a"]), ("h", view["h"])], t)
+    _top_guesses(svg, 430, top, view)
+    _losses_so_far(svg, 700, top, view)
+    return svg
+
+
+def _vector_rows(svg: Svg, x0: float, y0: float, rows, t: int) -> None:
+    """x(t), a(t), h(t) as rows of coloured cells (blue negative, red positive), norms beside."""
+    box_x, box_w, row_h = x0 + 48, 250.0, 26.0
+    svg.text(x0, y0 - 14, "(1.3) x, (1.4) a, (1.5) h", 14, weight="bold")
+    vmax = max(float(np.max(np.abs(v))) for _, v in rows) or 1.0
+    width = max(v.size for _, v in rows)
+    cell = box_w / width
+    for i, (name, v) in enumerate(rows):
+        y = y0 + 8 + i * (row_h + 8)
+        svg.text(x0 + 40, y + row_h / 2, name, 13, "end", sup=f"({t})")
+        for j, colour in enumerate(diverging_colours(v, vmax)):
+            svg.rect(box_x + j * cell, y, cell, row_h, fill=colour)
+        svg.rect(box_x, y, v.size * cell, row_h, stroke=MUTED, stroke_width=0.8)
+        svg.text(box_x + box_w + 8, y + row_h / 2, f"‖·‖ {np.linalg.norm(v):.2f}", 12, mono=True)
+    y = y0 + 8 + 3 * (row_h + 8) + 6
+    svg.text(box_x, y, f"blue < 0 < red, |value| up to {vmax:.2f}", 11, fill=MUTED)
+
+
+def _top_guesses(svg: Svg, x0: float, y0: float, view: dict) -> None:
+    """Bars of the top guesses of ŷ(t); the target's bar is orange and labelled "target"."""
+    t = view["t"]
+    rows = [(c, p, c == view["target_char"]) for c, p in view["top"]]
+    if not any(is_target for _, _, is_target in rows):
+        rows.append((view["target_char"], view["target_prob"], True))
+    svg.text(x0, y0 - 14, f"ŷ({t}): top guesses", 14, weight="bold")
+    box = Box(svg, x0 + 58, y0 + 4, 130, 26.0 * len(rows),
+              xlim=(0, min(1.0, 1.3 * max(p for _, p, _ in rows))))
+    for i, (c, p, is_target) in enumerate(rows):
+        y = y0 + 8 + i * 26
+        svg.text(box.x - 8, y + 9, _char(c), 13, "end", mono=True)
+        svg.rect(box.x, y, box.X(p) - box.x, 18, fill=style.HIGHLIGHT if is_target else style.FORWARD)
+        svg.text(box.X(p) + 5, y + 9, f"{p:.3f}" + ("  target" if is_target else ""), 12,
+                 weight="bold" if is_target else None)
+    box.frame(bottom=False)
+
+
+def _losses_so_far(svg: Svg, x0: float, y0: float, view: dict) -> None:
+    """Bars L(1..t) on axes for all τ steps (step t orange and outlined), the mean dashed."""
+    t, tau, losses = view["t"], view["tau"], np.asarray(view["all_losses"])
+    span = "L(1)" if t == 1 else f"L(1..{t})"
+    svg.text(x0, y0 - 14, f"losses {span} so far", 14, weight="bold")
+    box = Box(svg, x0 + 34, y0 + 4, 200, 92, xlim=(0.4, tau + 0.6),
+              ylim=(0, float(losses.max()) * 1.25))
+    bar = 0.7 * box.w / tau
+    for s in range(1, t + 1):
+        current = s == t
+        svg.rect(box.X(s) - bar / 2, box.Y(losses[s - 1]), bar, box.Y(0) - box.Y(losses[s - 1]),
+                 fill=style.HIGHLIGHT if current else style.FORWARD,
+                 stroke=INK if current else None, stroke_width=1.2 if current else None)
+    mean_y = box.Y(view["running_mean"])
+    svg.line(box.x, mean_y, box.x + box.w, mean_y, style.FORWARD, 1.5, dash="6 4")
+    svg.text(box.x + 4, box.y - 2, f"mean so far {view['running_mean']:.3f} (dashed)", 11,
+             fill=INK)
+    box.frame()
+    box.xticks(int_ticks(1, tau, 6))
+    box.xlabel("step s")
+    box.yticks(nice_ticks(0, box.ylim[1], 4))
 
 
 class ForwardStepper:
-    """Play / slider / Prev-Next controls over :func:`forward_step_view`.
+    """A Play button and a slider over the forward pass, t = 1, ..., τ (frames switched in the browser).
 
     ``ForwardStepper(cache, vocab, top_k=3)``; display it as the last line of a cell.
-    The "play" button runs t = 1, 2, ..., τ (it is linked to the slider in the browser
-    with ``jslink``); "play back" runs t = τ, ..., 1; Prev/Next move one step; the
-    slider jumps. ``stepper.show(t)`` moves to step t from code and returns its view.
+    Every step's readout (:func:`step_text`) and picture (:func:`step_picture`) are made
+    up front; the slider (arrow keys) and the Play button switch between them with no
+    kernel. ``stepper.show(t)`` moves to step t from code and returns its view.
     """
 
     def __init__(self, cache: ForwardCache, vocab: CharVocab, top_k: int = 3, interval: int = 1200):
-        import ipywidgets as w
-
         _check_cache(cache)
         _check_vocab(vocab, cache)
         tau = self.tau = cache.T
         self.views = {t: forward_step_view(cache, vocab, t, top_k) for t in range(1, tau + 1)}
         self.token_labels = list(vocab.decode(cache.inputs))
-        self.slider = w.IntSlider(min=1, max=tau, value=1, description="t",
-                                  continuous_update=False, layout=w.Layout(width="360px"))
-        self.play = w.Play(min=1, max=tau, value=1, step=1, interval=interval,
-                           description="play", tooltip="t = 1, 2, ..., τ", show_repeat=False,
-                           layout=w.Layout(width="auto"))
-        w.jslink((self.play, "value"), (self.slider, "value"))
-        # The Play widget only counts upwards: the backward player counts -τ..-1, t = -value.
-        self.play_back = w.Play(min=-tau, max=-1, value=-tau, step=1, interval=interval,
-                                description="play back", tooltip="t = τ, ..., 1", show_repeat=False,
-                                layout=w.Layout(width="auto"))
-        self.prev_button = w.Button(description="◀ prev", tooltip="t - 1",
-                                    layout=w.Layout(width="80px"))
-        self.next_button = w.Button(description="next ▶", tooltip="t + 1",
-                                    layout=w.Layout(width="80px"))
-        self.text = w.HTML()
-        self.image = w.Image(format="png")
-        self.slider.observe(lambda change: self.show(change["new"]), names="value")
-        self.play_back.observe(lambda change: self.show(-change["new"]), names="value")
-        self.prev_button.on_click(lambda _: self.show(max(1, self.t - 1)))
-        self.next_button.on_click(lambda _: self.show(min(tau, self.t + 1)))
-        controls = w.HBox([w.Label("forwards"), self.play, w.Label("backwards"), self.play_back,
-                           self.prev_button, self.next_button, self.slider])
-        self.widget = w.VBox([controls, self.text, self.image])
-        self.t = None
-        self.show(1)
+        self.frames = {t: frame_html(step_text(v), step_picture(v, self.token_labels).markup(str(t)),
+                                     str(t)) for t, v in self.views.items()}
+        self.player = FrameStepper(
+            [self.frames[t] for t in range(1, tau + 1)], [str(t) for t in range(1, tau + 1)],
+            start=0, description="step t", name="the forward pass, t = 1 to τ", interval=interval,
+            fallback=f"Forward stepper: t = 1..{tau} of the forward pass (run the cell to step through it).")
+        self.slider, self.play, self.widget = self.player.slider, self.player.play, self.player.widget
+
+    @property
+    def t(self) -> int:
+        """The step on show."""
+        return self.player.index + 1
 
     def show(self, t: int) -> dict:
-        """Move to step t: update the controls, the text and the picture; return the view."""
-        from ..plots.forward import forward_step_figure
-
+        """Move to step t (the slider, the Play button and the picture follow); return the view."""
         t = _check_int("t", t, 1, self.tau)
-        if t == self.t:
-            return self.views[t]
-        self.t = t
-        self.slider.value = t          # the Play button follows through jslink
-        self.play_back.value = -t
-        view = self.views[t]
-        self.text.value = step_html(view)
-        self.image.value = figure_png(forward_step_figure(view, self.token_labels))
-        return view
+        self.player.go(t - 1)
+        return self.views[t]
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        return self.player._repr_mimebundle_(**kwargs)

@@ -81,6 +81,7 @@ class FrameStepper:
         w.jslink((self.play, "value"), (self.slider, "index"))
         w.jslink((self.slider, "index"), (self.stack, "selected_index"))
         self.slider.observe(self._moved, names="index")
+        self.play.observe(self._played, names="value")
         self.index = start
         controls = w.HBox([self.play, self.slider], layout=w.Layout(align_items="center"))
         self.widget = w.VBox([controls, self.stack])
@@ -92,6 +93,10 @@ class FrameStepper:
             self.stack.selected_index = self.index
         if self.play.value != self.index:
             self.play.value = self.index
+
+    def _played(self, change) -> None:
+        if self.slider.index != change["new"]:
+            self.slider.index = change["new"]
 
     def go(self, index: int) -> str:
         """Show frame ``index``; returns its HTML."""
@@ -119,3 +124,44 @@ class LiveFrame:
 
     def set(self, frame: str) -> None:
         self.html.value = frame
+
+
+def read_frame(frame: str) -> dict:
+    """What a frame holds, read back from its HTML (for tests, and to compare with a browser).
+
+    Returns ``{"step", "readout", "label", "svg_text"}``: the frame's ``data-step``, the text
+    of its readout, its picture's text alternative, and the picture's visible words (the
+    text of its ``<text>`` elements, in order, joined by single spaces).
+    """
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.out = {"step": None, "readout": "", "label": None, "svg_text": []}
+            self.where: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "div" and "bptt-frame" in (attrs.get("class") or ""):
+                self.out["step"] = attrs.get("data-step")
+            if tag == "svg" and self.out["label"] is None:
+                self.out["label"] = attrs.get("aria-label")
+            self.where.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag in self.where:
+                while self.where and self.where.pop() != tag:
+                    pass
+
+        def handle_data(self, data):
+            if "pre" in self.where:
+                self.out["readout"] += data
+            elif "text" in self.where or "tspan" in self.where:
+                self.out["svg_text"].append(data)
+
+    reader = Reader()
+    reader.feed(frame)
+    out = reader.out
+    out["svg_text"] = " ".join(" ".join(out["svg_text"]).split())
+    return out
