@@ -23,7 +23,6 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-VIEWPORT = {"width": 1400, "height": 1700}  # tall enough for a whole stepper
 SCREENSHOTS = REPO / "build" / "ui"
 
 
@@ -120,6 +119,10 @@ def isolated_env(tmp: Path) -> dict:
     (tmp / "config" / "labconfig").mkdir(exist_ok=True)
     (tmp / "config" / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    # Every cell rendered (no windowing), so that positions do not shift while the test scrolls.
+    settings = tmp / "config" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # the venv's kernel
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env.pop("JUPYTER_TOKEN", None)
@@ -162,55 +165,39 @@ def start_voila(notebook: Path, tmp: Path) -> tuple[Server, str]:
 # ---------------------------------------------------------------- what the widgets must show
 
 _RECORDER = """
-import inspect as _inspect
-from bptt_helpers.widgets import backward_stepper as _bs, forward_stepper as _fs
+from bptt_helpers.widgets import frames as _frames
 _bptt_built = []
 def _bptt_record(cls, kind):
     init = cls.__init__
     def recording_init(self, *args, **kwargs):
-        bound = _inspect.signature(init).bind(self, *args, **kwargs)
-        bound.apply_defaults()
         init(self, *args, **kwargs)
-        _bptt_built.append((kind, dict(bound.arguments), self))
+        _bptt_built.append((kind, self))
     cls.__init__ = recording_init
-_bptt_record(_fs.ForwardStepper, "forward")
-_bptt_record(_bs.BackwardStepper, "backward")
+_bptt_record(_frames.FrameStepper, "frames")
+_bptt_record(_frames.LiveFrame, "live")
 """
 
 _EXPECTED = """
-import hashlib as _hashlib
 import json as _json
-def _bptt_picture(stepper, t):
-    stepper.show(t)  # the widget's own drawing code, in this kernel
-    return _hashlib.sha256(stepper.image.value).hexdigest()
 def _bptt_expected():
     out = []
-    for kind, a, stepper in _bptt_built:
-        tau = a["cache"].T
-        if kind == "forward":
-            views = {t: _fs.forward_step_view(a["cache"], a["vocab"], t, a["top_k"])
-                     for t in range(1, tau + 1)}
-            texts = {t: {"head": f"step t = {t} of τ = {v['tau']}",
-                         "rows": [list(r) for r in _fs.step_lines(v)]} for t, v in views.items()}
+    for kind, widget in _bptt_built:
+        if kind == "frames":
+            out.append({"kind": kind, "labels": widget.labels, "start": widget.index,
+                        "frames": [_frames.read_frame(f) for f in widget.frames]})
         else:
-            texts = {t: {"text": _bs.step_text(_bs.backward_step_view(a["params"], a["cache"], t))}
-                     for t in range(1, tau + 1)}
-        start = stepper.t
-        for t in texts:
-            texts[t]["picture"] = _bptt_picture(stepper, t)
-        out.append({"kind": kind, "tau": tau, "start": start, "views": texts})
+            out.append({"kind": kind, "frames": [_frames.read_frame(widget.html.value)]})
     return out
 print("BPTT-EXPECTED " + _json.dumps(_bptt_expected()))
 """
 
 
-def expected_views(notebook: Path) -> list[dict]:
-    """Run ``notebook`` in a fresh kernel and compute, with the widget modules' pure view
-    functions on the very arguments each stepper was built with, what every step must show.
-
-    One dict per stepper, in the order they were built: kind ('forward' or 'backward'),
-    tau, the step shown first, and per t the expected text and the sha256 of the picture
-    that the widget itself draws for t in this kernel (matplotlib output is byte-stable).
+def expected_frames(notebook: Path) -> list[dict]:
+    """Run ``notebook`` in a fresh kernel and record, in the order they were built, what every
+    stepper of it holds: the frames the package made (read back with
+    :func:`bptt_helpers.widgets.frames.read_frame`: step, readout, text alternative, the
+    picture's words), the slider labels and the frame shown first. Live widgets (kind
+    'live') give the frame they show at the end of the run.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -218,15 +205,12 @@ def expected_views(notebook: Path) -> list[dict]:
     nb = nbformat.read(notebook, as_version=4)
     nb.cells = ([nbformat.v4.new_code_cell(_RECORDER)] + [c for c in nb.cells if c.cell_type == "code"]
                 + [nbformat.v4.new_code_cell(_EXPECTED)])
-    NotebookClient(nb, timeout=120, kernel_name="python3",
+    NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(notebook.parent)}}).execute()
     for output in nb.cells[-1].outputs:
         if output.get("name") == "stdout" and "BPTT-EXPECTED " in output["text"]:
-            data = json.loads(output["text"].split("BPTT-EXPECTED ", 1)[1])
-            for stepper in data:
-                stepper["views"] = {int(t): v for t, v in stepper["views"].items()}
-            return data
-    raise AssertionError(f"{notebook.name}: the expected views were not printed")
+            return json.loads(output["text"].split("BPTT-EXPECTED ", 1)[1])
+    raise AssertionError(f"{notebook.name}: the expected frames were not printed")
 
 
 def words(text: str) -> str:

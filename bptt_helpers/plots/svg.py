@@ -129,8 +129,10 @@ class Svg:
         picture belongs to. The text alternative is both ``aria-label`` and ``<title>``.
         """
         w, h = _num(self.width), _num(self.height)
-        style_ = (f"display:block;width:100%;max-width:{w}px;height:auto;max-height:{max_height};"
-                  "background:white")
+        # width/height auto + max-*: the browser scales the picture down, keeping its aspect
+        # ratio, to the narrower of the two limits; it never scales it up
+        style_ = ("display:block;width:auto;height:auto;max-width:100%;"
+                  f"max-height:{max_height};background:white")
         return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
                 f'height="{h}" role="img" {_attrs(aria_label=self.label, data_step=step)} '
                 f'preserveAspectRatio="xMinYMin meet" style="{style_}" '

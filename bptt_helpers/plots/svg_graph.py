@@ -64,7 +64,7 @@ def draw_graph(svg: Svg, x0: float, y0: float, width: float, tau: int, highlight
         hx = X[highlight]
         svg.rect(hx - scale / 2 + 2, Y["token"] - NODE_H, scale - 4,
                  Y["L_t"] - Y["token"] + 1.5 * NODE_H + 2, fill=style.HIGHLIGHT, opacity=0.28)
-        svg.text(hx, y0 + 30, f"▼ t = {highlight}", 13, "middle", INK, weight="bold")
+        svg.text(hx, y0 + 27, f"▼ t = {highlight}", 13, "middle", INK, weight="bold")
 
     # row names, and the edge labels between them (left margin)
     for i, (key, name) in enumerate(ROWS):

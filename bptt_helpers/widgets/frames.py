@@ -21,7 +21,7 @@ import html
 from ..plots.svg import MONO
 
 READOUT_STYLE = (f"font-family:{MONO};font-size:13px;line-height:1.35;margin:4px 0 0 0;"
-                 "padding:0;white-space:pre;overflow-x:auto;color:#222;background:none")
+                 "padding:0;white-space:pre-wrap;overflow-wrap:anywhere;color:#222;background:none")
 
 
 def frame_html(readout: str, svg_markup: str, step: str, live: bool = False) -> str:
@@ -31,7 +31,8 @@ def frame_html(readout: str, svg_markup: str, step: str, live: bool = False) -> 
     element's content is replaced; a Stack shows a new element, announced by its own label).
     """
     aria = ' aria-live="polite"' if live else ""
-    return (f'<div class="bptt-frame" data-step="{html.escape(step, quote=True)}">'
+    return (f'<div class="bptt-frame" data-step="{html.escape(step, quote=True)}" '
+            'style="max-width:100%;overflow-x:auto;white-space:normal">'
             f"{svg_markup}"
             f'<pre class="bptt-readout"{aria} style="{READOUT_STYLE}">{html.escape(readout)}</pre>'
             "</div>")
@@ -77,14 +78,17 @@ class FrameStepper:
         self.play = w.Play(min=0, max=n - 1, value=start, step=1, interval=interval,
                            show_repeat=False, description=f"play {name}",
                            tooltip=f"play {name}", layout=w.Layout(width="auto"))
-        self.stack = w.Stack([w.HTML(value=f) for f in self.frames], selected_index=start)
+        # width 100 %: a frame scales to the notebook's width instead of widening the output
+        self.stack = w.Stack([w.HTML(value=f, layout=w.Layout(width="100%")) for f in self.frames],
+                             selected_index=start, layout=w.Layout(width="100%"))
         w.jslink((self.play, "value"), (self.slider, "index"))
         w.jslink((self.slider, "index"), (self.stack, "selected_index"))
         self.slider.observe(self._moved, names="index")
         self.play.observe(self._played, names="value")
         self.index = start
         controls = w.HBox([self.play, self.slider], layout=w.Layout(align_items="center"))
-        self.widget = w.VBox([controls, self.stack])
+        self.widget = w.VBox([controls, self.stack], layout=w.Layout(width="100%"))
+        self.widget.add_class("bptt-stepper")   # how tests and style sheets find a stepper
 
     def _moved(self, change) -> None:
         self.index = change["new"]
@@ -120,7 +124,8 @@ class LiveFrame:
     def __init__(self):
         import ipywidgets as w
 
-        self.html = w.HTML()
+        self.html = w.HTML(layout=w.Layout(width="100%"))
+        self.html.add_class("bptt-live")
 
     def set(self, frame: str) -> None:
         self.html.value = frame
@@ -131,7 +136,8 @@ def read_frame(frame: str) -> dict:
 
     Returns ``{"step", "readout", "label", "svg_text"}``: the frame's ``data-step``, the text
     of its readout, its picture's text alternative, and the picture's visible words (the
-    text of its ``<text>`` elements, in order, joined by single spaces).
+    text of each ``<text>`` element, in order, joined by single spaces: what a browser's
+    ``textContent`` of each gives).
     """
     from html.parser import HTMLParser
 
@@ -147,6 +153,8 @@ def read_frame(frame: str) -> dict:
                 self.out["step"] = attrs.get("data-step")
             if tag == "svg" and self.out["label"] is None:
                 self.out["label"] = attrs.get("aria-label")
+            if tag == "text":
+                self.out["svg_text"].append("")
             self.where.append(tag)
 
         def handle_endtag(self, tag):
@@ -157,8 +165,8 @@ def read_frame(frame: str) -> dict:
         def handle_data(self, data):
             if "pre" in self.where:
                 self.out["readout"] += data
-            elif "text" in self.where or "tspan" in self.where:
-                self.out["svg_text"].append(data)
+            elif "text" in self.where:
+                self.out["svg_text"][-1] += data
 
     reader = Reader()
     reader.feed(frame)
