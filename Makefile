@@ -12,7 +12,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test test-here test-portable test-nbgrader nbgrader-course floors-venv nbgrader-venv lint unit notebooks student bench clean venv slides html present
+.PHONY: lab test test-here test-portable test-nbgrader nbgrader-course floors-venv nbgrader-venv lint unit notebooks student bench bench-widgets clean venv slides html present
 
 venv: $(STAMP)
 
@@ -121,8 +121,13 @@ present: $(STAMP)
 	test -x $(VENV)/bin/voila || $(PY) -m pip install --quiet -e '.[present]'
 	$(PY) -m tools.lecture present $(NB) --port $(PORT)
 
+# Benchmarks (never tests): forward+backward against PyTorch, and every widget's cost per step.
 bench: $(STAMP)
 	$(PY) bench/bench_bptt.py
+	$(ONE_THREAD) $(PY) bench/bench_widgets.py
+
+bench-widgets: $(STAMP)
+	$(ONE_THREAD) $(PY) bench/bench_widgets.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache .hypothesis *.egg-info
