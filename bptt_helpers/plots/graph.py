@@ -195,7 +195,6 @@ def draw_unrolled_graph(tau: int, ax=None, highlight: int | None = None, show: s
         previous_x = x
 
     # the columns
-    label_columns = {steps[0]} | ({highlight} if highlight is not None else set())
     for t in steps:
         x = xs[t]
         col_marker = Rectangle((x - 0.7, LOSS_Y + 0.55), 1.4, ROW_Y["token"] - LOSS_Y - 0.05,
@@ -215,16 +214,22 @@ def draw_unrolled_graph(tau: int, ax=None, highlight: int | None = None, show: s
         if token_labels is not None:
             ax.text(x, ROW_Y["token"] + half_h + 0.08, repr(token_labels[t - 1]), ha="center",
                     va="bottom", fontsize=style.FONT_SIZE - 2, color="black", zorder=4)
-        for top, bottom, label in VERTICAL_EDGES:
+        for top, bottom, _label in VERTICAL_EDGES:
             p = (x, ROW_Y[top] - half_h)
             q = (x, ROW_Y[bottom] + half_h)
-            arrow(p, q, edge_colour[top], label=label if t in label_columns else None,
+            arrow(p, q, edge_colour[top],
                   reverse=back or (show == "plan" and top in ("h", "o", "y_hat")))
         # L(t) -> mean L: arrows converge on the top edge of the loss node
         offset = max(-LOSS_W / 2 + 0.2, min(LOSS_W / 2 - 0.2, 0.35 * (x - loss_x)))
         arrow((x, ROW_Y["L_t"] - half_h), (loss_x + offset, LOSS_Y + half_h),
               style.BACKWARD if show == "plan" else colour, lw=1.0,
               reverse=back or show == "plan")
+
+    # the edge labels, once, left of the first column, where they overlap no arrow or box
+    for top, bottom, label in VERTICAL_EDGES:
+        ax.text(xs[steps[0]] - NODE_W / 2 - 0.12, (ROW_Y[top] + ROW_Y[bottom]) / 2, label,
+                ha="right", va="center", fontsize=style.FONT_SIZE - 3, color=edge_colour[top],
+                zorder=4)
 
     # the mean loss (eq 1.2)
     node(loss_x, LOSS_Y, r"$L=\frac{1}{\tau}\,\Sigma_t\,L^{(t)}$" if tau > 1 else r"$L = L^{(1)}$",
