@@ -142,7 +142,8 @@ def backward_variant(params: Params, cache: ForwardCache, *, act: str = "tanh", 
     scale: "mean" 1/(B·τ); "sum" no factor; "tau" 1/τ even for a batch.
     rec: (4.3) with diag[f] W ("rows"), the literal broadcast f ⊙ W ("columns"), W^T ("W^T").
     dW: "from t=0" (4.7); "from t=1" (h(0) left out); "h(t+1)" (paired with the wrong state);
-    "transposed". dE: "add.at" (every repeat counts), "+=" (``dE[idx] += rows``).
+    "transposed". dE: "add.at" (every repeat counts), "+=" (``dE[idx] += rows``), "+= per sequence"
+    (the same, once per sequence of a batch).
     """
     h, x, a, V, W = cache.h, cache.x, cache.a, params.V, params.W
     tau = cache.T
@@ -182,8 +183,12 @@ def backward_variant(params: Params, cache: ForwardCache, *, act: str = "tanh", 
     grad_E = np.zeros_like(params.E)
     if dE == "add.at":
         np.add.at(grad_E, cache.inputs.ravel(), rows(da) @ params.U)
-    else:
+    elif dE == "+=":
         grad_E[cache.inputs.ravel()] += rows(da) @ params.U
+    else:  # "+= per sequence": the same slip inside a loop over the sequences of a batch
+        for tokens, da_s in zip(cache.inputs.reshape(-1, tau), da.reshape(-1, tau, da.shape[-1]),
+                                strict=True):
+            grad_E[tokens] += da_s @ params.U
     return Params(E=grad_E, U=rows(da).T @ rows(x), W=grad_W, b=rows(da).sum(axis=0),
                   V=rows(do).T @ rows(h[..., 1:, :]), c=rows(do).sum(axis=0))
 
@@ -241,6 +246,7 @@ MISTAKES = (
         "dW is transposed: row i of dW belongs to a_i, so the gradient factor stands on the left, "
         "[(DL)_h(t+1) ⊙ (1 - (h(t+1))²)] ⊗ h(t) (eq 4.7, notebook 06).")),
     Mistake("dE[idx] +=", {"dE": "+="}, _repeat_hint),
+    Mistake("dE[idx] += per sequence", {"dE": "+= per sequence"}, _repeat_hint),
 )
 
 RELU_MISTAKES = (
@@ -259,7 +265,8 @@ RELU_MISTAKES = (
 ) + tuple(Mistake(m.key, {"act": "relu", **m.switches}, m.diagnosis)
           for m in MISTAKES if m.key in ("no 1/τ", "1/τ on a batch", "broadcast (4.3)",
                                          "W^T in (4.3)", "dW from t = 1", "dW with h(t)",
-                                         "dW transposed", "dE[idx] +="))
+                                         "dW transposed", "dE[idx] +=",
+                                         "dE[idx] += per sequence"))
 
 
 # ---- comparing a student's gradients ------------------------------------------------------------
