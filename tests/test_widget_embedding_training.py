@@ -8,7 +8,14 @@ from model_cases import REPEAT_INPUTS, REPEAT_TARGETS, VOCAB, small_params
 
 import bptt_helpers as bh
 from bptt_helpers import grads_fast as g
-from bptt_helpers.widgets.embedding_rows import EmbeddingRowsStepper, embedding_rows_view
+from bptt_helpers.widgets.embedding_rows import (
+    EmbeddingRowsStepper,
+    embedding_rows_view,
+    readout,
+    step_label,
+    step_picture,
+)
+from bptt_helpers.widgets.frames import read_frame
 from bptt_helpers.widgets.training import LiveLoss, progress_view
 
 LABELS = list("abcde")
@@ -71,20 +78,65 @@ def test_bad_labels_and_batch_raise(model):
         embedding_rows_view(params, batch, dh[None], LABELS, 1)
 
 
-def test_stepper_buttons_move_slider_and_change_picture(model):
+def test_readout_and_label_say_what_each_step_adds(model):
+    zero = embedding_rows_view(*model, LABELS, 0)
+    assert readout(zero).startswith(zero["caption"]) and "every entry 0" in readout(zero)
+    assert readout(zero).splitlines()[0] == zero["caption"]
+    assert "nothing read yet" in step_label(zero)
+    view = embedding_rows_view(*model, LABELS, 2)          # token 1 ('b') read for the 2nd time
+    text = readout(view)
+    assert " ".join(text.split()).startswith(" ".join(view["caption"].split()))
+    assert max(len(line) for line in text.splitlines()) <= 85          # fits a projector
+    assert f"{view['term'][0]:+.4f}" in text and f"{view['running'][1][0]:+.4f}" in text
+    assert "row 'b' (2 terms)" in text
+    assert "row 'b', outlined, which now holds 2 terms" in step_label(view)
+    last = embedding_rows_view(*model, LABELS, len(REPEAT_INPUTS))
+    assert "All τ terms added" in readout(last) and "eq 4.9" in step_label(last)
+    with pytest.raises(ValueError, match="embedding_rows_view"):
+        readout({"step": 1})
+    with pytest.raises(ValueError, match="embedding_rows_view"):
+        step_picture({"step": 1})
+
+
+def test_stepper_has_a_frame_per_step_with_its_readout_and_picture(model):
     stepper = EmbeddingRowsStepper(*model, LABELS, step=0)
-    first = stepper.image.value
-    assert first[:4] == b"\x89PNG"
-    stepper.next.click()
-    assert stepper.slider.value == 1 and "t = 1" in stepper.caption.value
-    assert stepper.image.value != first
-    stepper.prev.click()
-    stepper.prev.click()  # stays at 0
-    assert stepper.slider.value == 0 and stepper.image.value == first
-    stepper.show(7)
-    assert "All τ terms added" in stepper.caption.value
-    stepper.next.click()
-    assert stepper.slider.value == 7
+    T = len(REPEAT_INPUTS)
+    assert len(stepper.frames) == T + 1 and len(stepper.player.stack.children) == T + 1
+    for step in range(T + 1):
+        view = embedding_rows_view(*model, LABELS, step)
+        html = stepper.frames[step]
+        frame = read_frame(html)
+        assert frame["step"] == str(step) and f'data-step="{step}"' in html
+        assert frame["readout"] == readout(view)
+        assert frame["label"] == step_label(view)
+        assert "<svg " in html and 'role="img"' in html and "aria-label=" in html
+        if step:
+            assert f"▼ t = {step}" in frame["svg_text"] and f"term of step {step}" in frame["svg_text"]
+    assert "no term yet" in read_frame(stepper.frames[0])["svg_text"]
+    words = read_frame(stepper.frames[2])["svg_text"]
+    assert "2 terms ◀ +1 added" in words and "is added to row 'b'" in words
+
+
+def test_stepper_show_moves_slider_play_and_stack(model):
+    stepper = EmbeddingRowsStepper(*model, LABELS, step=0)
+    assert stepper.step == 0 and stepper.slider.value == "0" and stepper.player.stack.selected_index == 0
+    view = stepper.show(7)
+    assert "All τ terms added" in view["caption"]
+    assert stepper.step == 7 and stepper.slider.index == 7 and stepper.play.value == 7
+    assert stepper.player.stack.selected_index == 7
+    stepper.slider.index = 3                      # the arrow keys / Play move the slider
+    assert stepper.step == 3 and stepper.player.stack.selected_index == 3
+    for bad, error in ((8, ValueError), (-1, ValueError), (1.0, TypeError)):
+        with pytest.raises(error, match="step"):
+            stepper.show(bad)
+    assert stepper.step == 3
+    fallback = "Embedding-rows stepper: the rows of dL/dE fill up"
+    assert stepper._repr_mimebundle_()["text/plain"].startswith(fallback)
+    assert stepper.widget._repr_mimebundle_()["text/plain"].startswith(fallback)   # 07 shows .widget
+    assert stepper.widget is stepper.player.widget and "bptt-stepper" in stepper.widget._dom_classes
+    assert not hasattr(stepper, "image") and not hasattr(stepper, "caption")
+    with pytest.raises(ValueError, match="step must lie"):
+        EmbeddingRowsStepper(*model, LABELS, step=9)
 
 
 def test_progress_view_text_and_fraction():

@@ -3,10 +3,16 @@
 Step t adds the term e_(i_t)^T [(DL)_(h^(t)) ⊙ (1 - (h^(t))^2)] U of eq (3.21): one row,
 the row of the token read at step t. A token read twice lights up twice, and its row
 holds the *sum*. The logic is :func:`embedding_rows_view` (plain numpy, tested in pytest);
-:class:`EmbeddingRowsStepper` only wires Play / slider / Prev / Next to a picture.
+:func:`readout` writes a view out (monospace text), :func:`step_label` says what its
+picture shows and :func:`step_picture` draws it (SVG). :class:`EmbeddingRowsStepper`
+makes every step's frame up front and switches them in the browser
+(:mod:`bptt_helpers.widgets.frames`): a step costs the kernel nothing, and text and
+picture change together.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -14,8 +20,12 @@ from .. import style
 from ..forward_pass import ForwardCache
 from ..lessons.embedding_views import dE_contributions
 from ..params import Params
-from ..plots import canvas
-from ..plots.canvas import png_bytes
+from ..plots.svg import INK, MUTED, Svg
+from ..plots.svg_sums import UNREAD, colour_bar, heatmap
+from .frames import FrameStepper, frame_html
+
+WIDTH = 940          # natural width of the picture (user units = CSS px)
+N_SHOWN = 6          # entries of a row written out in the readout (lines fit a projector)
 
 
 def _ordinal(n: int) -> str:
@@ -78,82 +88,214 @@ def embedding_rows_view(params: Params, cache: ForwardCache, dh, labels, step: i
             "text": [labels[i] for i in inputs]}
 
 
-def draw_embedding_rows(view: dict):
-    """The picture for one view: the sequence on top (current token highlighted),
-    below it the running dL/dE restricted to the rows the sequence reads. Returns the figure."""
-    from matplotlib.patches import Rectangle
-
-    from ..plots.embedding import _label, draw_dE_rows
-
-    n_rows, T = len(view["rows"]), view["T"]
-    fig, (top, ax) = canvas.subplots(
-        2, 1, figsize=(8.5, 1.9 + 0.42 * n_rows),
-        gridspec_kw={"height_ratios": [1.1, 0.42 * n_rows], "hspace": 0.08})
-    top.set_xlim(-0.5, T - 0.5)
-    top.set_ylim(-0.55, 0.55)
-    top.axis("off")
-    for t, char in enumerate(view["text"]):
-        current = t == view["step"] - 1
-        done = t < view["step"]
-        colour = style.HIGHLIGHT if current else ("#e6e6e6" if done else "white")
-        top.add_patch(Rectangle((t - 0.45, -0.45), 0.9, 0.9, facecolor=colour,
-                                edgecolor=style.NEUTRAL))
-        top.text(t, 0, _label(char), ha="center", va="center", fontsize=style.FONT_SIZE + 2,
-                 family="monospace", color="black" if done else style.NEUTRAL)
-    draw_dE_rows(ax, view["running"], view["rows"], view["row_labels"],
-                 highlight_row=view["token"], vmax=view["vmax"])
-    ax.set_xlabel(f"running dL/dE (the other {view['untouched_rows']} rows stay 0)")
-    right = ax.secondary_yaxis("right")
-    right.set_yticks(range(n_rows), [f"{n} term{'s' if n != 1 else ''}" for n in view["counts"]])
-    right.tick_params(length=0)
-    return fig
+def _label(char: str) -> str:
+    """A printable label for one character ('␣' for a space, '⏎' for a newline)."""
+    return {" ": "␣", "\n": "⏎", "\t": "⇥"}.get(char, char)
 
 
-def figure_png(fig) -> bytes:
-    """The figure as stable PNG bytes, as the Image widget shows it."""
-    return png_bytes(fig, dpi=90)
+def _vec(v) -> str:
+    """The first few entries of a row, signed: '[+0.0120 -0.0340 … (24)]'."""
+    v = np.asarray(v)
+    head = " ".join(f"{value:+.4f}" for value in v[:N_SHOWN])
+    return f"[{head} … ({v.size})]" if v.size > N_SHOWN else f"[{head}]"
+
+
+def _check_view(view) -> dict:
+    keys = ("step", "T", "running", "token", "label", "term", "times_read", "rows", "row_labels",
+            "counts", "vmax", "complete", "caption", "untouched_rows", "text")
+    missing = [k for k in keys if not isinstance(view, dict) or k not in view]
+    if missing:
+        raise ValueError(f"view must be a dict from embedding_rows_view, missing {missing}")
+    return view
+
+
+def readout(view: dict) -> str:
+    """The text of a view: its caption, then the term added and the row it went into."""
+    view = _check_view(view)
+    if view["step"] == 0:
+        shape = "×".join(str(s) for s in np.shape(view["running"]))
+        return view["caption"] + f"\n  running dL/dE ({shape}): every entry 0"
+    row = np.asarray(view["running"])[view["token"]]
+    name = repr(view["label"])
+    # the caption, on short lines: a readout line must fit a projector (~85 characters)
+    caption = (view["caption"].replace(" time, ", " time,\n  ", 1)
+               .replace(" All τ terms added", "\n  All τ terms added"))
+    times = view["times_read"]
+    term_name = f"term of step {view['step']}"
+    row_name = f"row {name} ({times} term{'s' if times != 1 else ''})"
+    w = max(len(term_name), len(row_name))
+    return "\n".join([caption,
+                      f"  {term_name:<{w}}  {_vec(view['term'])}",
+                      f"  {row_name:<{w}}  {_vec(row)}"])
+
+
+def step_label(view: dict) -> str:
+    """The text alternative of a view's picture: what it shows and what to notice."""
+    view = _check_view(view)
+    step, T, n_rows = view["step"], view["T"], len(view["rows"])
+    text = "".join(view["text"])
+    head = (f"The sequence {text!r} as {T} boxes, the tokens read so far shaded; below, the "
+            f"running dL/dE for the {n_rows} rows the sequence reads (red positive, blue negative, "
+            f"+ and − written in the cells); the other {view['untouched_rows']} rows stay 0. ")
+    if step == 0:
+        return head + "Step 0: nothing read yet, every row is 0."
+    times = view["times_read"]
+    out = (head + f"Step {step}: box {step} ({view['label']!r}) is highlighted; its term, one row, "
+           f"is added to row {view['label']!r}, outlined, which now holds {times} "
+           f"term{'s' if times != 1 else ''}.")
+    if view["complete"]:
+        out += " All τ terms are added: this is dL/dE (eq 4.9)."
+    return out
+
+
+def step_picture(view: dict) -> Svg:
+    """The sequence (the token of step t highlighted), the term of step t, and the running
+    dL/dE restricted to the rows the sequence reads (the row of step t outlined), as SVG."""
+    view = _check_view(view)
+    step, T, vmax = view["step"], view["T"], view["vmax"]
+    rows, counts = view["rows"], view["counts"]
+    running = np.asarray(view["running"])
+    d = running.shape[1]
+    n_rows = len(rows)
+    rh = min(26.0, 240.0 / n_rows)
+    heat_y = 166.0
+    height = heat_y + max(n_rows * rh, 90.0) + 34     # 90: room for the colour bar
+    svg = Svg(WIDTH, height, step_label(view))
+    what = ("nothing read yet" if step == 0 else f"step {step} of τ = {T}"
+            + (": all terms added" if view["complete"] else ""))
+    svg.text(12, 14, f"dL/dE, one term per token read (eq 3.21): {what}", 15, weight="bold")
+
+    # the sequence, one box per token
+    x0, seq_y = 150.0, 48.0
+    pitch = min(44.0, (WIDTH - x0 - 20) / T)
+    side = pitch - 4
+    size = min(18.0, side * 0.6)
+    svg.text(x0 - 12, seq_y + 15, "tokens read", 13, "end", INK)
+    for k, char in enumerate(view["text"]):
+        s = k + 1
+        bx = x0 + k * pitch
+        if s == step:
+            svg.rect(bx, seq_y, side, 30, fill=style.HIGHLIGHT, stroke=INK, stroke_width=2.5, rx=3)
+            svg.text(bx + side / 2, seq_y - 10, f"▼ t = {s}", 12, "middle", INK, weight="bold")
+        elif s < step:
+            svg.rect(bx, seq_y, side, 30, fill="#e6e6e6", stroke=MUTED, stroke_width=1, rx=3)
+        else:
+            svg.rect(bx, seq_y, side, 30, fill="white", stroke=UNREAD, stroke_width=1, rx=3,
+                     dash="3 2")
+        svg.text(bx + side / 2, seq_y + 15, _label(char), size, "middle",
+                 INK if s <= step else MUTED, mono=True, weight="bold" if s == step else None)
+        if pitch >= 18 or s in (1, T, step):
+            svg.text(bx + side / 2, seq_y + 40, str(s), 10, "middle", INK if s <= step else MUTED)
+
+    # the term of step t: one row of d entries
+    cw = min(56.0, 440.0 / d)
+    hw = cw * d
+    term_y = 108.0
+    if step:
+        svg.text(x0 - 12, term_y + 12, f"term of step {step}", 13, "end", INK, weight="bold")
+        heatmap(svg, x0, term_y, hw, 24, np.asarray(view["term"])[None, :], vmax,
+                outline=style.HIGHLIGHT, outline_width=2.5)
+        svg.text(x0 + hw + 12, term_y + 12, f"is added to row {_label(view['label'])!r} ▼", 13,
+                 "start", INK)
+    else:
+        svg.text(x0 - 12, term_y + 12, "term", 13, "end", MUTED)
+        svg.rect(x0, term_y, hw, 24, fill="white", stroke=UNREAD, stroke_width=1, dash="3 2")
+        svg.text(x0 + hw / 2, term_y + 12, "no term yet (t = 0)", 12, "middle", MUTED)
+
+    # the running sum, rows the sequence reads
+    svg.text(x0, heat_y - 14, f"running dL/dE, the {n_rows} rows this sequence reads "
+             f"(the other {view['untouched_rows']} rows stay 0)", 13, "start", INK)
+    heatmap(svg, x0, heat_y, hw, n_rows * rh, running[rows], vmax)
+    label_size = max(min(14.0, rh * 0.62), 9.0)
+    every = max(1, int(np.ceil(11.0 / rh)))            # thin the labels of many rows
+    for i, (row, label, count) in enumerate(zip(rows, view["row_labels"], counts, strict=True)):
+        y = heat_y + (i + 0.5) * rh
+        current = row == view["token"]
+        if i % every and not current:
+            continue
+        svg.text(x0 - 12, y, repr(_label(label)), label_size, "end", INK, mono=True,
+                 weight="bold" if current else None)
+        terms = f"{count} term{'s' if count != 1 else ''}"
+        if current:
+            terms += "  ◀ +1 added" if view["times_read"] > 1 else "  ◀ its first"
+        svg.text(x0 + hw + 12, y, terms, label_size, "start", INK if count else MUTED,
+                 weight="bold" if current else None)
+    if view["token"] is not None:
+        k = rows.index(view["token"])
+        svg.rect(x0 - 2, heat_y + k * rh - 2, hw + 4, rh + 4, stroke=style.HIGHLIGHT, stroke_width=3.5)
+    svg.text(x0 + hw / 2, heat_y + n_rows * rh + 14, f"d_model columns ({d})", 12, "middle", MUTED)
+    colour_bar(svg, WIDTH - 80, heat_y, max(n_rows * rh, 90.0), vmax)
+    return svg
 
 
 class EmbeddingRowsStepper:
-    """Play + slider + Prev/Next over t = 0..τ; shows :func:`draw_embedding_rows` of each step.
+    """Play + slider over t = 0..τ (frames switched in the browser): the rows of dL/dE fill up.
 
-    ``EmbeddingRowsStepper(params, cache, dh, vocab.chars).widget`` is the box to display.
-    Pictures are rendered once per step and cached.
+    ``EmbeddingRowsStepper(params, cache, dh, vocab.chars, step=0)``; display it (or its
+    ``.widget``) as the last line of a cell. Every step's readout (:func:`readout`) and
+    picture (:func:`step_picture`) are made up front; the slider (arrow keys) and Play
+    switch between them with no kernel. ``stepper.show(t)`` moves to step t from code and
+    returns its view.
     """
 
-    def __init__(self, params: Params, cache: ForwardCache, dh, labels, step: int = 0):
-        import ipywidgets as w
-
+    def __init__(self, params: Params, cache: ForwardCache, dh, labels, step: int = 0,
+                 interval: int = 900):
         self._view = lambda t: embedding_rows_view(params, cache, dh, labels, t)
         self._view(step)  # validate the arguments now
-        self._png: dict[int, bytes] = {}
-        T = cache.T
-        self.play = w.Play(value=step, min=0, max=T, step=1, interval=900, description="play")
-        self.slider = w.IntSlider(value=step, min=0, max=T, description="t", continuous_update=True)
-        w.jslink((self.play, "value"), (self.slider, "value"))
-        self.prev = w.Button(description="◀ Prev", layout=w.Layout(width="90px"))
-        self.next = w.Button(description="Next ▶", layout=w.Layout(width="90px"))
-        self.caption = w.HTML()
-        self.image = w.Image(format="png")
-        self.prev.on_click(lambda _: self.show(max(self.slider.value - 1, 0)))
-        self.next.on_click(lambda _: self.show(min(self.slider.value + 1, T)))
-        self.slider.observe(lambda change: self._update(change["new"]), names="value")
-        self.widget = w.VBox([w.HBox([self.play, self.prev, self.next, self.slider]),
-                              self.caption, self.image])
-        self._update(step)
+        self.T = T = cache.T
+        self.views = [self._view(t) for t in range(T + 1)]
+        self.frames = [frame_html(readout(v), step_picture(v).markup(str(t)), str(t))
+                       for t, v in enumerate(self.views)]
+        self.player = FrameStepper(
+            self.frames, [str(t) for t in range(T + 1)], start=int(step), description="t",
+            name="the tokens read, t = 0 to τ", interval=interval,
+            fallback=f"Embedding-rows stepper: the rows of dL/dE fill up as the τ = {T} tokens are "
+                     "read (run the cell to step).")
+        self.slider, self.play = self.player.slider, self.player.play
+        self.widget = _friendly_box(self.player)
 
-    def show(self, step: int) -> None:
-        """Go to ``step`` (also moves the slider)."""
-        self.slider.value = step
+    @property
+    def step(self) -> int:
+        """The step on show."""
+        return self.player.index
 
-    def _update(self, step: int) -> None:
-        view = self._view(step)
-        if step not in self._png:
-            self._png[step] = figure_png(draw_embedding_rows(view))
-        self.caption.value = f"<b>{view['caption']}</b>"
-        self.image.value = self._png[step]
+    def view(self, step: int) -> dict:
+        return self._view(step)
 
-    def _ipython_display_(self):
-        from IPython.display import display
+    def show(self, step: int) -> dict:
+        """Go to ``step`` (the slider, the Play button and the picture follow); return its view."""
+        view = self._view(step)          # raises a clear error for a bad step
+        self.player.go(int(step))
+        return view
 
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        return self.player._repr_mimebundle_(**kwargs)
+
+
+def _friendly_box(player: FrameStepper):
+    """The player's box, made a VBox whose text fallback is the player's friendly line.
+
+    Notebook 07 displays ``stepper.widget``; a plain VBox would fall back to
+    ``VBox(children=(HBox(...`` before the kernel runs (or after a reload). The box keeps its
+    model, children, layout and CSS classes: only its Python class changes (to a subclass
+    that adds a ``__repr__`` and nothing else).
+    """
+    box = player.widget
+    box.__class__ = _friendly_vbox_class()
+    box.fallback = player.fallback
+    return box
+
+
+@functools.cache
+def _friendly_vbox_class():
+    import ipywidgets as w
+
+    class FriendlyVBox(w.VBox):
+        """A VBox whose repr (its text/plain) is ``self.fallback``."""
+
+        fallback = "A stepper: run the cell to see it."
+
+        def __repr__(self):
+            return self.fallback
+
+    return FriendlyVBox
