@@ -16,7 +16,7 @@ from bptt_helpers.widgets.embedding_rows import (
     step_picture,
 )
 from bptt_helpers.widgets.frames import read_frame
-from bptt_helpers.widgets.training import LiveLoss, progress_view
+from bptt_helpers.widgets.training import LiveLoss, loss_frame, loss_label, progress_view
 
 LABELS = list("abcde")
 
@@ -157,14 +157,44 @@ def test_progress_view_rejects_bad_input(args):
 
 def test_live_loss_updates_every_k_steps_and_at_the_end():
     live = LiveLoss(total_steps=7, update_every=3, baseline=np.log(5))
+    frame = read_frame(live.frame.html.value)             # before training: the waiting frame
+    assert frame["step"] == "0" and frame["readout"] == "step 0/7 · waiting for the first step"
+    assert "waiting for the first step" in frame["svg_text"]
+    sent = []
+    live.frame.html.observe(lambda change: sent.append(change["new"]), names="value")
     for step in range(7):
         live(step, 3.0 - 0.1 * step)
-        if step == 1:
-            assert live.bar.value == 0.0 and live.image.value == b""
-        if step == 2:
-            assert live.bar.value == pytest.approx(3 / 7) and live.image.value[:4] == b"\x89PNG"
-    assert live.bar.value == 1.0 and live.status.value.startswith("step 7/7")
-    assert len(live.losses) == 7
+        assert len(sent) == {0: 0, 1: 0, 2: 1, 3: 1, 4: 1, 5: 2, 6: 3}[step]   # one message per refresh
+    for html, n in zip(sent, (3, 6, 7), strict=True):
+        frame = read_frame(html)
+        want = progress_view(live.losses[:n], 7, 20)
+        assert frame["step"] == str(n) and f'data-step="{n}"' in html
+        assert frame["readout"] == want["text"] and frame["readout"].startswith(f"step {n}/7")
+        assert frame["label"] == loss_label(live.losses[:n], 7, 20, np.log(5))
+        assert '<svg ' in html and 'role="img"' in html and "aria-label=" in html
+        assert f"{n}/7" in frame["svg_text"] and "uniform guess ln(V) = 1.61" in frame["svg_text"]
+    assert sent[-1] == loss_frame(live.losses, 7, 20, np.log(5)) == live.frame.html.value
+    assert live.text.startswith("step 7/7") and len(live.losses) == 7
+
+
+def test_live_loss_fallback_and_bad_input():
+    live = LiveLoss(total_steps=300, update_every=50)
+    text = live.widget._repr_mimebundle_()["text/plain"]          # notebook 08 displays live.widget
+    assert text.startswith("Live training curve") and "run the cell" in text and "\n" not in text
+    assert "mean of last 20 steps" in read_frame(live.frame.html.value)["svg_text"]
+    for kwargs, match in (({"total_steps": 0}, "total_steps"), ({"total_steps": 5, "update_every": 0},
+                          "update_every"), ({"total_steps": 5, "baseline": float("nan")}, "baseline")):
+        with pytest.raises(ValueError, match=match):
+            LiveLoss(**kwargs)
+    with pytest.raises(ValueError, match="total_steps"):
+        loss_frame([1.0, 2.0, 3.0], 2)
+
+
+def test_live_loss_thins_a_long_run_and_keeps_its_last_point():
+    losses = list(np.linspace(4.0, 2.0, 5000))
+    html = loss_frame(losses, 5000, 20)
+    assert len(html) < 60_000                        # thinned to at most MAX_POINTS per line
+    assert read_frame(html)["readout"].startswith("step 5000/5000 · loss 2.00")
 
 
 def test_live_loss_as_train_callback_records_every_step():
@@ -173,3 +203,4 @@ def test_live_loss_as_train_callback_records_every_step():
     live = LiveLoss(total_steps=5, update_every=5)
     result = bh.train(params, ids, window=4, steps=5, lr=0.1, seed=1, callback=live)
     assert live.losses == result.losses
+    assert read_frame(live.frame.html.value)["readout"] == progress_view(result.losses, 5)["text"]

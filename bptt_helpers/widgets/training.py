@@ -1,14 +1,24 @@
-"""A live loss display for training (notebook 08): a progress bar, a status line, a small plot.
+"""A live loss display for training (notebook 08): the loss curve and a status line, one value.
 
 ``LiveLoss(total_steps)`` is a callback for :func:`bptt_helpers.train`
 (``callback=live``): it records every loss and refreshes the display every
-``update_every`` steps. The text it shows comes from :func:`progress_view`, a plain
-function tested in pytest.
+``update_every`` steps. What it shows comes from plain functions tested in pytest:
+:func:`progress_view` (the numbers and the status line), :func:`loss_label` (what the
+picture shows) and :func:`loss_picture` (the curve, drawn as SVG in ~1-3 ms: matplotlib
+needed ~100 ms per refresh). Readout and picture go to the page as ONE value
+(:class:`bptt_helpers.widgets.frames.LiveFrame`), so they always agree.
 """
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
+
+from .. import style
+from ..plots.svg import MUTED, Box, Svg, nice_ticks
+from .frames import LiveFrame, frame_html
 
 
 def progress_view(losses, total_steps: int, window: int = 20) -> dict:
@@ -39,45 +49,164 @@ def progress_view(losses, total_steps: int, window: int = 20) -> dict:
             "text": text}
 
 
+MAX_POINTS = 1500          # the per-batch line is thinned to at most this many points
+BATCH_COLOUR = "#9dbfdf"   # the thin per-batch line: a light tint of style.FORWARD
+WIDTH, HEIGHT = 760, 300
+
+
+def _moving_average(values: np.ndarray, window: int) -> np.ndarray:
+    """Mean of each run of ``window`` consecutive values (all of them if fewer): (n,) -> (n - w + 1,)."""
+    window = min(window, values.size)
+    sums = np.cumsum(np.concatenate([[0.0], values]))
+    return (sums[window:] - sums[:-window]) / window
+
+
+def _check_baseline(baseline):
+    if baseline is None:
+        return None
+    if isinstance(baseline, bool) or not isinstance(baseline, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(baseline):
+        raise ValueError(f"baseline must be a finite number or None, got {baseline!r}")
+    return float(baseline)
+
+
+def loss_label(losses, total_steps: int, window: int = 20, baseline: float | None = None) -> str:
+    """The text alternative of the live picture: what it shows and what to notice."""
+    view = progress_view(losses, total_steps, window)
+    baseline = _check_baseline(baseline)
+    ref = f", and dashed the loss of a uniform guess, {baseline:.3f}" if baseline is not None else ""
+    if view["step"] == 0:
+        return (f"Training loss against the SGD step, 0 to {total_steps}{ref}. No step yet: the "
+                "curve appears as training runs.")
+    n = min(window, view["step"])
+    trend = ""
+    if view["step"] > window:
+        trend = (f" It started at {view['first']:.3f} and is now {view['recent']:.3f}"
+                 f" ({'down' if view['recent'] < view['first'] else 'not down'} from the start).")
+    return (f"Training loss against the SGD step, after {view['step']} of {total_steps} steps: the "
+            f"loss of each batch (thin line) and the mean of the last {n} steps (thick line){ref}."
+            + trend)
+
+
+def loss_picture(losses, total_steps: int, window: int = 20, baseline: float | None = None,
+                 title: str = "live: training loss") -> Svg:
+    """The loss of each batch (thin), its moving average (thick), the baseline (dashed), on axes
+    for all ``total_steps`` steps, with a progress bar in the header. Returns the :class:`Svg`."""
+    view = progress_view(losses, total_steps, window)
+    baseline = _check_baseline(baseline)
+    values = np.asarray([float(x) for x in losses], dtype=np.float64)
+    svg = Svg(WIDTH, HEIGHT, loss_label(values, total_steps, window, baseline))
+    svg.text(0, 12, title, 15, weight="bold")
+    # progress bar, right of the title: how far training is
+    bar_x, bar_w = 430.0, 200.0
+    svg.rect(bar_x, 5, bar_w, 14, fill="#eeeeee", stroke=MUTED, stroke_width=0.8)
+    svg.rect(bar_x, 5, bar_w * view["fraction"], 14, fill=style.FORWARD)
+    svg.text(bar_x + bar_w + 8, 12, f"{view['step']}/{total_steps}", 12, mono=True)
+    # legend, one row between the header and the plot (it overlaps no curve)
+    n = min(window, view["step"]) if view["step"] else window
+    items = [("loss of each batch", BATCH_COLOUR, 1.2, None),
+             (f"mean of last {n} step{'s' if n != 1 else ''}", style.FORWARD, 2.8, None)]
+    if baseline is not None:
+        items.append((f"uniform guess ln(V) = {baseline:.2f}", MUTED, 1.5, "6 4"))
+    x = 0.0
+    for label, colour, width, dash in items:
+        svg.line(x, 38, x + 26, 38, colour, width, dash)
+        svg.text(x + 32, 38, label, 12)
+        x += 32 + 7.0 * len(label) + 20
+    # the axes: x for every step of the run, y around the losses (and the baseline)
+    span = [*values.tolist(), *([baseline] if baseline is not None else [])] or [0.0, 1.0]
+    low, high = min(span), max(span)
+    pad = 0.06 * (high - low) if high > low else 0.5
+    low, high = max(0.0, low - pad), high + pad
+    box = Box(svg, 60, 60, 680, 196, xlim=(0, total_steps), ylim=(low, high))
+    yticks = [v for v in nice_ticks(low, high, 5) if low <= v <= high]
+    box.yticks(yticks, [f"{v:g}" for v in yticks], grid=True)
+    xticks = [int(v) for v in nice_ticks(0, total_steps, 6) if float(v).is_integer()]
+    box.xticks(xticks, [str(v) for v in xticks])
+    box.xlabel("SGD step")
+    box.ylabel("loss (nats)", offset=46)
+    if baseline is not None:
+        svg.line(box.x, box.Y(baseline), box.x + box.w, box.Y(baseline), MUTED, 1.5, dash="6 4")
+    if values.size:
+        steps = np.arange(1, values.size + 1)
+        stride = max(1, math.ceil(values.size / MAX_POINTS))
+        thin = [(box.X(s), box.Y(v)) for s, v in zip(steps[::stride], values[::stride], strict=True)]
+        if len(thin) > 1:
+            svg.polyline(thin, BATCH_COLOUR, 1.2)
+        smooth = _moving_average(values, window)
+        s_steps = steps[values.size - smooth.size:]
+        pts = [(box.X(s), box.Y(v)) for s, v in zip(s_steps[::stride], smooth[::stride], strict=True)]
+        if (s_steps.size - 1) % stride:
+            pts.append((box.X(s_steps[-1]), box.Y(smooth[-1])))
+        if len(pts) > 1:
+            svg.polyline(pts, style.FORWARD, 2.8)
+        svg.circle(pts[-1][0], pts[-1][1], 4, style.FORWARD)
+    else:
+        svg.text(box.x + box.w / 2, box.y + box.h * 0.22, "waiting for the first step", 13, "middle",
+                 MUTED)
+    box.frame()
+    return svg
+
+
+def loss_frame(losses, total_steps: int, window: int = 20, baseline: float | None = None) -> str:
+    """The whole live frame: the picture and, under it, the status line (``data-step`` = step)."""
+    view = progress_view(losses, total_steps, window)
+    step = str(view["step"])
+    svg = loss_picture(losses, total_steps, window, baseline)
+    return frame_html(view["text"], svg.markup(step), step, live=True)
+
+
+@functools.cache
+def _friendly_vbox():
+    import ipywidgets as w
+
+    class FriendlyVBox(w.VBox):
+        """A VBox whose text fallback (its repr) is one friendly line, ``self.fallback``."""
+
+        fallback = "A live display: run the cell to see it."
+
+        def __repr__(self):
+            return self.fallback
+
+    return FriendlyVBox
+
+
 class LiveLoss:
     """Callback ``(step, loss)`` for :func:`bptt_helpers.train` that updates a live display.
 
-    Display ``live.widget`` (or just ``live``) before training; the plot is redrawn
-    every ``update_every`` steps and once more at the end.
+    Display ``live.widget`` (or just ``live``) before training; the curve and the status line
+    are redrawn together every ``update_every`` steps and once more at the end
+    (``live.frame.html.value``: one message per refresh).
     """
 
     def __init__(self, total_steps: int, update_every: int = 25, window: int = 20,
                  baseline: float | None = None):
-        import ipywidgets as w
-
         progress_view([], total_steps, window)  # validate
-        self.total_steps, self.update_every, self.window = total_steps, update_every, window
-        self.baseline = baseline
+        if isinstance(update_every, bool) or not isinstance(update_every, (int, np.integer)) \
+                or update_every < 1:
+            raise ValueError(f"update_every must be a positive integer, got {update_every!r}")
+        self.total_steps, self.update_every, self.window = total_steps, int(update_every), window
+        self.baseline = _check_baseline(baseline)
         self.losses: list[float] = []
-        self.bar = w.FloatProgress(value=0.0, min=0.0, max=1.0, description="training")
-        self.status = w.HTML(value=progress_view([], total_steps, window)["text"])
-        self.image = w.Image(format="png")
-        self.widget = w.VBox([w.HBox([self.bar, self.status]), self.image])
+        self.frame = LiveFrame()
+        self.widget = _friendly_vbox()([self.frame.html], layout={"width": "100%"})
+        self.widget.fallback = (f"Live training curve: the loss of each of {total_steps} SGD steps, "
+                                "drawn as training runs (run the cell to see it).")
+        self.refresh()
 
     def __call__(self, step: int, loss: float) -> None:
         self.losses.append(float(loss))
         if len(self.losses) % self.update_every == 0 or len(self.losses) == self.total_steps:
             self.refresh()
 
-    def refresh(self) -> None:
-        """Redraw the bar, the status line and the plot from the losses so far."""
-        from ..plots import canvas
-        from ..plots.training import plot_loss_curve
+    @property
+    def text(self) -> str:
+        """The status line on show."""
+        return progress_view(self.losses, self.total_steps, self.window)["text"]
 
-        view = progress_view(self.losses, self.total_steps, self.window)
-        self.bar.value = view["fraction"]
-        self.status.value = view["text"]
-        if self.losses:
-            fig, ax = canvas.subplots(figsize=(6.5, 3.4))
-            plot_loss_curve(self.losses, window=self.window, baseline=self.baseline,
-                            title="live: training loss", ax=ax)
-            ax.set_xlim(0, self.total_steps + 1)
-            self.image.value = canvas.png_bytes(fig)
+    def refresh(self) -> None:
+        """Redraw the curve and the status line from the losses so far (one message)."""
+        self.frame.set(loss_frame(self.losses, self.total_steps, self.window, self.baseline))
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -2,21 +2,24 @@
 
 :func:`truncation_view` compares truncated BPTT (chunks of k, h carried or reset)
 with full BPTT for one k, :func:`error_table` does it for many k; both are plain
-functions, tested in ``tests/test_widget_vanishing_truncation.py``.
-:func:`view_figure` draws one view next to the table; :class:`TruncationExplorer`
-wires a k slider to them.
+functions, tested in ``tests/test_widget_vanishing_truncation.py``. :func:`view_text`
+writes one view out (the monospace readout), :func:`step_label` says what its picture
+shows and :func:`view_picture` draws it next to the table (SVG). The
+:class:`TruncationExplorer` computes every k's view once (it needs them all for the
+table anyway), makes every k's frame up front and switches them in the browser
+(:class:`bptt_helpers.widgets.frames.FrameStepper`): moving k costs the kernel nothing.
 """
 
 from __future__ import annotations
 
-import matplotlib as mpl
 import numpy as np
 
 from .. import style
 from ..lessons.long_range import input_grad
 from ..lessons.truncated import chunk_bounds, full_grads, relative_error, truncated_grads
-from ..plots import canvas
-from .vanishing import figure_png
+from ..plots.svg import INK, Box, Svg, nice_ticks, power_label
+from .frames import FrameStepper, frame_html
+from .vanishing import decade_ticks, step_ticks
 
 
 def _norms_over_time(dh: np.ndarray) -> np.ndarray:
@@ -82,48 +85,195 @@ def format_table(table: dict) -> str:
     return "\n".join(lines)
 
 
+_VIEW_KEYS = ("k", "tau", "bounds", "norms_full", "norms_carry", "norms_reset", "dW_carry",
+              "dW_reset", "dx1_carry", "dx1_reset", "loss_full", "loss_carry", "loss_reset")
+
+
+def _check_view(view) -> dict:
+    missing = [k for k in _VIEW_KEYS if not isinstance(view, dict) or k not in view]
+    if missing:
+        raise ValueError(f"view must be a dict from truncation_view, missing {missing}")
+    return view
+
+
+def _check_table(table) -> dict:
+    missing = [k for k in ("k", *ERROR_KEYS) if not isinstance(table, dict) or k not in table]
+    if missing:
+        raise ValueError(f"table must be a dict from error_table, missing {missing}")
+    return table
+
+
+def chunks_text(k: int, tau: int, n_chunks: int) -> str:
+    """How τ is cut: '8 chunks of 4 steps', '7 chunks of 5 steps (the last of 2)', '1 chunk: ...'."""
+    if n_chunks == 1:
+        return f"1 chunk of all τ = {tau} steps: no truncation, full BPTT"
+    last = tau - (n_chunks - 1) * k
+    text = f"τ = {tau} cut into {n_chunks} chunks of {k} step{'s' if k != 1 else ''}"
+    return text + (f" (the last of {last})" if last != k else "")
+
+
 def view_text(view: dict) -> str:
-    return (f"k = {view['k']} ({len(view['bounds'])} chunks of τ = {view['tau']}):  "
-            f"relative error of dW  carry {view['dW_carry']:.1e}, reset {view['dW_reset']:.1e};  "
-            f"of the first token's dL/dx(1)  carry {view['dx1_carry']:.1e}, "
-            f"reset {view['dx1_reset']:.1e}")
+    """The readout for one k: how τ is cut, then the relative errors and the losses, aligned."""
+    view = _check_view(view)
+    head = f"k = {view['k']}: {chunks_text(view['k'], view['tau'], len(view['bounds']))}"
+    rows = [("relative error vs full BPTT", "carry h", "reset h"),
+            ("dL/dW", f"{view['dW_carry']:.1e}", f"{view['dW_reset']:.1e}"),
+            ("first token's dL/dx(1)", f"{view['dx1_carry']:.1e}", f"{view['dx1_reset']:.1e}"),
+            (f"loss (full BPTT {view['loss_full']:.4f})", f"{view['loss_carry']:.4f}",
+             f"{view['loss_reset']:.4f}")]
+    return "\n".join([head] + [f"  {a:<30}{b:>9}  {c:>9}" for a, b, c in rows])
 
 
-def view_figure(view: dict, table: dict):
+def step_label(view: dict) -> str:
+    """The text alternative of the picture for one k: what it shows and what to notice."""
+    view = _check_view(view)
+    k, tau, n = view["k"], view["tau"], len(view["bounds"])
+    if n == 1:
+        left = (f"With k = τ = {tau} there is one chunk: truncated BPTT, carry or reset, is full BPTT "
+                "and the three curves coincide.")
+    else:
+        left = (f"Left: ‖dL/dh(t)‖ for t = 1 to {tau}, full BPTT against truncated BPTT with k = {k} "
+                f"({n} chunks, boundaries dashed), h carried or reset; the truncated gradient drops at "
+                "the end of every chunk, where the signal from the next chunk is cut off.")
+    return (left + f" Right: the relative error against full BPTT for k = 1 to {tau - 1} on a log "
+            f"axis, k = {k} marked: dL/dW carry {view['dW_carry']:.1e}, reset {view['dW_reset']:.1e}; "
+            f"the first token's dL/dx(1) {view['dx1_carry']:.1e}.")
+
+
+# (label, colour, dash, marker): the lines differ by style and marker, not by colour only
+FULL = ("full BPTT", style.BACKWARD, None, None)
+CARRY = ("carry h", style.FORWARD, None, "o")
+RESET = ("reset h", "#2a7d73", "2 3", "^")
+ERR_SERIES = (("dW_carry", "dL/dW, carry h", style.FORWARD, None, "o"),
+              ("dW_reset", "dL/dW, reset h", "#2a7d73", "2 3", "^"),
+              ("dx1_carry", "first token's dL/dx(1)", style.BACKWARD, "7 4", "s"))
+WIDTH, HEIGHT = 940, 330
+
+
+def _legend(svg: Svg, x: float, y: float, items, gap: float = 18) -> None:
+    """One row of legend entries (a line sample with its marker, then the label), from x at y."""
+    for label, colour, dash, marker in items:
+        svg.line(x, y, x + 26, y, colour, 2.6 if marker is None else 1.8, dash)
+        if marker:
+            svg.marker(x + 13, y, marker, 7, colour)
+        svg.text(x + 32, y, label, 12)
+        x += 32 + 7.2 * len(label) + gap
+
+
+def _series(svg: Svg, box: Box, xs, ys, colour, dash, marker, width=1.8) -> None:
+    points = [(box.X(x), box.Y(y)) for x, y in zip(xs, ys, strict=True)]
+    if len(points) > 1:
+        svg.polyline(points, colour, width, dash)
+    if marker:
+        for px, py in points:
+            svg.marker(px, py, marker, 6, colour)
+
+
+def view_picture(view: dict, table: dict) -> Svg:
     """Left: the per-step gradient norms with chunk boundaries; right: error against k."""
-    from ..plots.long_range import plot_chunk_norms, plot_error_vs_k
+    view, table = _check_view(view), _check_table(table)
+    k, tau = view["k"], view["tau"]
+    svg = Svg(WIDTH, HEIGHT, step_label(view))
+    # ---- left: ‖dL/dh(t)‖ per step
+    t = np.arange(1, tau + 1)
+    top = max(float(np.max(view[key])) for key in ("norms_full", "norms_carry", "norms_reset"))
+    left = Box(svg, 64, 66, 370, 200, xlim=(0.5, tau + 0.5), ylim=(0, 1.08 * top or 1.0))
+    svg.text(0, 12, f"k = {k}: gradient per step, full vs truncated", 15, weight="bold")
+    _legend(svg, 0, 38, (FULL, CARRY, RESET))
+    yticks = nice_ticks(0, left.ylim[1], 4)
+    left.yticks(yticks, [f"{v:g}" for v in yticks], grid=True)
+    for start, _ in view["bounds"][1:]:
+        x = left.X(start + 0.5)
+        svg.line(x, left.y, x, left.y + left.h, style.HIGHLIGHT, 1.5 if tau / k < 12 else 1.0,
+                 dash="5 4")
+    _series(svg, left, t, view["norms_full"], FULL[1], None, None, width=3.2)
+    _series(svg, left, t, view["norms_carry"], *CARRY[1:])
+    _series(svg, left, t, view["norms_reset"], *RESET[1:])
+    left.frame()
+    ticks = step_ticks(tau)
+    left.xticks(ticks, [str(v) for v in ticks])
+    left.xlabel("timestep t   (dashed: chunk boundaries)")
+    left.ylabel("‖dL/dh(t)‖", offset=50)
+    # ---- right: relative error against k, k < τ (at k = τ every error is 0)
+    ks = np.asarray(table["k"])
+    keep = ks < ks.max()
+    positive = [v for key, *_ in ERR_SERIES for v in np.asarray(table[key])[keep] if v > 0]
+    low, high = (min(positive), max(positive)) if positive else (1e-3, 1.0)
+    low, high = 10.0 ** np.floor(np.log10(low)), 10.0 ** np.ceil(np.log10(high))
+    if low == high:
+        low, high = low / 10, high * 10
+    right = Box(svg, 560, 66, 370, 200, xlim=(0.5, ks.max() + 0.5), ylim=(low, high), ylog=True)
+    svg.text(490, 12, "what truncation loses", 15, weight="bold")
+    _legend(svg, 490, 38, [(label, c, d, m) for _, label, c, d, m in ERR_SERIES], gap=12)
+    yticks = decade_ticks(low, high, 5)
+    right.yticks(yticks, [power_label(v) for v in yticks], grid=True)
+    xk = right.X(k)
+    svg.line(xk, right.y, xk, right.y + right.h, style.HIGHLIGHT, 2.5)
+    note = f"k = {k}" if k < ks.max() else f"k = {k}: exact, error 0"
+    svg.text(xk - 5 if k > ks.max() / 2 else xk + 5, right.y - 8, note, 12,
+             "end" if k > ks.max() / 2 else "start", INK, weight="bold")
+    for key, _, colour, dash, marker in ERR_SERIES:
+        values = np.asarray(table[key], dtype=np.float64)[keep]
+        ok = values > 0
+        _series(svg, right, ks[keep][ok], values[ok], colour, dash, marker)
+    right.frame()
+    kt = step_ticks(int(ks.max()))
+    right.xticks(kt, [str(v) for v in kt])
+    right.xlabel(f"truncation length k   (k = {ks.max()}: exact, error 0)")
+    right.ylabel("relative error", offset=46)
+    return svg
 
-    with mpl.rc_context(style.RC_PARAMS):
-        fig, (left, right) = canvas.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"wspace": 0.3})
-        plot_chunk_norms(view, left)
-        left.set_title(f"k = {view['k']}: gradient per step")
-        plot_error_vs_k(table, view["k"], right)
-        right.set_title("what truncation loses")
-    return fig
+
+def view_frame(view: dict, table: dict) -> str:
+    """The frame of one k: the picture and, under it, the readout (``data-step`` = k)."""
+    view = _check_view(view)
+    step = str(view["k"])
+    return frame_html(view_text(view), view_picture(view, table).markup(step), step)
 
 
 class TruncationExplorer:
-    """A slider for k over :func:`truncation_view`; display it as the last line of a cell."""
+    """A slider for k over :func:`truncation_view`; display it as the last line of a cell.
+
+    Every k = 1..τ is computed once when the cell runs (the error table needs them all),
+    and its frame made up front; the slider (arrow keys) and the Play button switch between
+    them in the browser. ``explorer.show(k)`` moves there from code and returns the view;
+    ``explorer.k`` is the k on show.
+    """
 
     def __init__(self, params, inputs, targets, h0=None, k: int = 4):
-        import ipywidgets as w
-
         self.args = (params, inputs, targets, h0)
-        tau = np.shape(inputs)[-1]
-        self.table = error_table(params, inputs, targets, h0, range(1, tau + 1))
-        self.k = w.IntSlider(value=k, min=1, max=tau, description="k", continuous_update=False,
-                             layout=w.Layout(width="480px"))
-        self.text = w.HTML()
-        self.image = w.Image(format="png")
-        self.k.observe(lambda _: self.update(), names="value")
-        self.widget = w.VBox([self.k, self.text, self.image])
-        self.update()
+        tau = self.tau = int(np.shape(inputs)[-1])
+        k = _check_k(k, tau)
+        self.views = {j: truncation_view(params, inputs, targets, h0, j) for j in range(1, tau + 1)}
+        self.table = {"k": list(self.views),
+                      **{key: [v[key] for v in self.views.values()] for key in ERROR_KEYS}}
+        self.frames = {j: view_frame(v, self.table) for j, v in self.views.items()}
+        self.player = FrameStepper(
+            [self.frames[j] for j in range(1, tau + 1)], [str(j) for j in range(1, tau + 1)],
+            start=k - 1, description="truncation length k", name="the truncation lengths k = 1 to τ",
+            interval=900,
+            fallback=(f"Truncation explorer: truncated BPTT with chunks of k = 1..{tau} against full "
+                      "BPTT (run the cell to move k)."))
+        self.slider, self.play, self.widget = self.player.slider, self.player.play, self.player.widget
 
-    def update(self) -> dict:
-        view = truncation_view(*self.args, self.k.value)
-        self.text.value = f"<pre style='font-size:14px'>{view_text(view)}</pre>"
-        self.image.value = figure_png(view_figure(view, self.table))
-        return view
+    @property
+    def k(self) -> int:
+        """The truncation length on show."""
+        return self.player.index + 1
+
+    def show(self, k: int) -> dict:
+        """Move to truncation length k (slider, Play and picture follow); returns its view."""
+        k = _check_k(k, self.tau)
+        self.player.go(k - 1)
+        return self.views[k]
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        return self.player._repr_mimebundle_(**kwargs)
+
+
+def _check_k(k, tau: int) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"k must be an integer in [1, {tau}], got {k!r}")
+    if not 1 <= k <= tau:
+        raise ValueError(f"k must lie in [1, τ = {tau}], got {k}")
+    return int(k)

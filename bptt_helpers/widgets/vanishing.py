@@ -1,19 +1,24 @@
 """The widget of notebook 09: ‖(DL)_(h^(t))‖ against t, live, for a chosen ρ(W) and τ.
 
 :func:`vanishing_view` computes what the widget shows (a plain function, tested in
-``tests/test_widget_vanishing_truncation.py``); :func:`view_figure` draws it; the
-:class:`VanishingExplorer` only wires two sliders to them.
+``tests/test_widget_vanishing_truncation.py``); :func:`view_text` writes it out (the
+monospace readout), :func:`step_label` says what its picture shows and :func:`view_picture`
+draws it (SVG, ~1 ms). The :class:`VanishingExplorer` wires two sliders to them: ρ(W) and τ
+are continuous, so there are no frames to make up front; each slider change computes the
+view (~2 ms at τ = 100) and sets ONE value, readout and picture together
+(:class:`bptt_helpers.widgets.frames.LiveFrame`).
 """
 
 from __future__ import annotations
 
-import matplotlib as mpl
+import math
+
 import numpy as np
 
 from .. import style
 from ..lessons.long_range import norm_profile
-from ..plots import canvas
-from ..plots.canvas import png_bytes
+from ..plots.svg import INK, MUTED, Box, Svg, nice_ticks, power_label
+from .frames import LiveFrame, frame_html
 
 RADIUS_RANGE = (0.25, 4.0)
 TAU_RANGE = (2, 100)
@@ -51,61 +56,179 @@ def vanishing_view(radius: float, tau: int, seed: int = 0, n_hidden: int = 32,
     }
 
 
+def ratio_power(log10_ratio: float) -> str:
+    """A ratio given by its log10, as a power of ten: '10^-9.3' (the style of ``bh.power_of_ten``).
+
+    Taken from the exponent (not the ratio itself), so that a ratio past float range still reads.
+    """
+    return f"10^{round(float(log10_ratio), 1) + 0.0:.1f}"
+
+
+def _check_view(view) -> dict:
+    keys = ("radius", "tau", "norms", "log10_ratio", "per_step", "verdict")
+    missing = [k for k in keys if not isinstance(view, dict) or k not in view]
+    if missing:
+        raise ValueError(f"view must be a dict from vanishing_view, missing {missing}")
+    return view
+
+
 def view_text(view: dict) -> str:
     """One line for the widget: the ratio, the factor per step and the verdict."""
+    view = _check_view(view)
     return (f"ρ(W) = {view['radius']:.2f}, τ = {view['tau']}:  "
-            f"‖dL/dh(1)‖ / ‖dL/dh(τ)‖ = 1e{view['log10_ratio']:+.1f}, "
+            f"‖dL/dh(1)‖ / ‖dL/dh(τ)‖ = {ratio_power(view['log10_ratio'])}, "
             f"×{view['per_step']:.3f} per step back  →  the gradient {view['verdict']}")
 
 
-def view_figure(view: dict):
-    """‖(DL)_(h^(t))‖ against t on a log axis, with the verdict in the title. Returns the Figure."""
-    from ..plots.long_range import plot_norm_profile
-
-    with mpl.rc_context(style.RC_PARAMS):
-        fig, ax = canvas.subplots(figsize=(9, 4.6))
-        plot_norm_profile(view["norms"], ax=ax)
-        ax.set_title(f"ρ(W) = {view['radius']:.2f}, τ = {view['tau']}: the gradient {view['verdict']}")
-        ax.set_xlim(0.5, view["tau"] + 0.5)
-        low, high = np.min(view["norms"]), np.max(view["norms"])
-        # at least 4 decades visible, so that a flat curve looks flat
-        mid = np.sqrt(low * high)
-        span = max(np.log10(high / low) / 2 + 0.3, 2.0)
-        ax.set_ylim(mid / 10**span, mid * 10**span)
-        ax.set_xlabel("timestep t   (the loss is at t = τ, the right end)")
-    return fig
+def step_label(view: dict) -> str:
+    """The text alternative of the picture: what it shows and what to notice."""
+    view = _check_view(view)
+    trend = {"vanishes": "falls", "explodes": "grows", "stays": "stays within a factor 10"}[view["verdict"]]
+    return (f"‖dL/dh(t)‖ against the timestep t = 1 to {view['tau']}, on a log axis, for ρ(W) = "
+            f"{view['radius']:.2f} and a loss at the last step only. Going back from t = τ to t = 1 "
+            f"the gradient {trend}: ×{view['per_step']:.3f} per step, "
+            f"10 to the power {round(view['log10_ratio'], 1) + 0.0:.1f} in all, so the gradient "
+            f"{view['verdict']}.")
 
 
-def figure_png(fig) -> bytes:
-    """The figure as stable PNG bytes, as the Image widget shows it."""
-    return png_bytes(fig, dpi=80)
+def step_ticks(tau: int) -> list[int]:
+    """Whole-number timestep ticks for t = 1..τ: every step up to 10, else 1 and round steps."""
+    if isinstance(tau, bool) or not isinstance(tau, (int, np.integer)) or tau < 1:
+        raise ValueError(f"tau must be a positive integer, got {tau!r}")
+    tau = int(tau)
+    if tau <= 10:
+        return list(range(1, tau + 1))
+    ticks = [int(v) for v in nice_ticks(0, tau, 6) if v >= 1 and float(v).is_integer()]
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else tau
+    ticks = [1] + [v for v in ticks if v - 1 >= step / 2]
+    if tau - ticks[-1] >= step / 2:
+        ticks.append(tau)
+    return ticks
+
+
+def _log_limits(values, min_decades: float = 4.0) -> tuple[float, float]:
+    """Log-axis limits around ``values``: all of them, with a margin, at least ``min_decades`` tall
+    (so that a flat curve looks flat)."""
+    logs = np.log10(np.maximum(np.asarray(values, dtype=np.float64), 1e-300))
+    low, high = float(logs.min()), float(logs.max())
+    mid, half = (low + high) / 2, max((high - low) / 2 + 0.3, min_decades / 2)
+    return 10.0 ** (mid - half), 10.0 ** (mid + half)
+
+
+def decade_ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Powers of ten in [low, high] whose exponents are multiples of a round stride (1, 2, 5,
+    10, 20, ...), at most ``most`` of them: 10⁻⁶⁰ 10⁻⁴⁰ 10⁻²⁰ 1, never 10⁻⁸ 10⁻²¹ 10⁻³⁴."""
+    if not 0 < low < high:
+        raise ValueError(f"need 0 < low < high, got {low}, {high}")
+    a = math.ceil(math.log10(low) - 1e-9)
+    b = math.floor(math.log10(high) + 1e-9)
+    for stride in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500):
+        exps = [e for e in range(a, b + 1) if e % stride == 0]
+        if len(exps) <= most:
+            return [10.0 ** e for e in exps]
+    return [10.0 ** a]
+
+
+def _sup(e: float) -> str:
+    """An exponent for a superscript: '−9.3' (a true minus sign)."""
+    return f"{round(float(e), 1) + 0.0:.1f}".replace("-", "−")
+
+
+WIDTH, HEIGHT = 800, 318
+
+
+def view_picture(view: dict) -> Svg:
+    """‖(DL)_(h^(t))‖ against t on a log axis; at the right, the ratio first/last as an arrow."""
+    view = _check_view(view)
+    norms = np.asarray(view["norms"], dtype=np.float64)
+    tau = len(norms)
+    svg = Svg(WIDTH, HEIGHT, step_label(view))
+    svg.text(0, 14, f"ρ(W) = {view['radius']:.2f}, τ = {view['tau']}: the gradient {view['verdict']}",
+             15, weight="bold")
+    svg.text(0, 36, f"loss at t = τ only; going back, ‖dL/dh(t)‖ changes ×{view['per_step']:.3f} "
+             "per step", 12, fill=MUTED)
+    box = Box(svg, 84, 62, 556, 200, xlim=(0.5, tau + 0.5), ylim=_log_limits(norms), ylog=True)
+    yticks = decade_ticks(*box.ylim)
+    box.yticks(yticks, [power_label(v) for v in yticks], grid=True)
+    box.frame()
+    ticks = step_ticks(tau)
+    box.xticks(ticks, [str(t) for t in ticks])
+    box.xlabel("timestep t   (the loss is at t = τ, the right end)")
+    box.ylabel("‖dL/dh(t)‖", offset=62)
+    points = [(box.X(t), box.Y(v)) for t, v in enumerate(norms, start=1)]
+    svg.polyline(points, style.BACKWARD, 1.8)
+    r = 3.0 if tau <= 50 else 2.2
+    for x, y in points:
+        svg.circle(x, y, r, style.BACKWARD)
+    # the ratio: from the level of t = τ to the level of t = 1, right of the plot
+    x = box.x + box.w + 26
+    y_first, y_last = points[0][1], points[-1][1]
+    e = view["log10_ratio"]
+    if abs(y_first - y_last) >= 34:
+        svg.line(x - 6, y_last, x + 6, y_last, INK, 1.2)
+        svg.arrow(x, y_last, x, y_first, INK, 1.4)
+        svg.text(x + 10, y_last, "t = τ", 12, fill=INK)
+        svg.text(x + 10, y_first, "t = 1", 12, fill=INK)
+        mid = (y_first + y_last) / 2
+        svg.text(x + 10, mid - 9, "going back:", 11, fill=MUTED)
+        svg.text(x + 10, mid + 9, "×10", 13, fill=INK, weight="bold", sup=_sup(e))
+    else:
+        y = (y_first + y_last) / 2
+        svg.line(x - 6, y, x + 6, y, INK, 1.2)
+        svg.text(x + 10, y - 9, "t = τ to t = 1:", 11, fill=MUTED)
+        svg.text(x + 10, y + 9, "×10", 13, fill=INK, weight="bold", sup=_sup(e))
+    return svg
+
+
+def view_frame(view: dict) -> str:
+    """The widget's whole frame for a view: the picture and, under it, the readout (one value)."""
+    view = _check_view(view)
+    step = f"rho={view['radius']:.2f} tau={view['tau']}"
+    return frame_html(view_text(view), view_picture(view).markup(step), step, live=True)
 
 
 class VanishingExplorer:
-    """Sliders for ρ(W) and τ over :func:`vanishing_view`; display it as the last line of a cell."""
+    """Sliders for ρ(W) and τ over :func:`vanishing_view`; display it as the last line of a cell.
+
+    Each slider change recomputes the view and sends readout and picture as one value
+    (``explorer.frame.html``); ``explorer.update()`` does it from code and returns the view.
+    """
 
     def __init__(self, radius: float = 1.0, tau: int = 50, seed: int = 0):
         import ipywidgets as w
 
+        vanishing_view(radius, tau, seed=seed)       # clear errors for bad input, before any widget
         self.seed = seed
-        self.radius = w.FloatSlider(value=radius, min=RADIUS_RANGE[0], max=RADIUS_RANGE[1], step=0.05,
-                                    description="ρ(W)", continuous_update=False,
-                                    layout=w.Layout(width="420px"))
-        self.tau = w.IntSlider(value=tau, min=TAU_RANGE[0], max=TAU_RANGE[1], description="τ",
-                               continuous_update=False, layout=w.Layout(width="420px"))
-        self.text = w.HTML()
-        self.image = w.Image(format="png")
+        common = {"continuous_update": True, "style": {"description_width": "initial"},
+                  "layout": w.Layout(width="330px")}
+        self.radius = w.FloatSlider(
+            value=radius, min=RADIUS_RANGE[0], max=RADIUS_RANGE[1], step=0.05, readout_format=".2f",
+            description="ρ(W)", tooltip="ρ(W), the spectral radius of the recurrent matrix W "
+            f"({RADIUS_RANGE[0]} to {RADIUS_RANGE[1]:g}; arrow keys: ±0.05)", **common)
+        self.tau = w.IntSlider(
+            value=tau, min=TAU_RANGE[0], max=TAU_RANGE[1], description="τ",
+            tooltip=f"τ, the sequence length ({TAU_RANGE[0]} to {TAU_RANGE[1]} steps; arrow keys: ±1)",
+            **common)
+        self.frame = LiveFrame()
+        self.view: dict = {}
         self.radius.observe(lambda _: self.update(), names="value")
         self.tau.observe(lambda _: self.update(), names="value")
-        self.widget = w.VBox([w.HBox([self.radius, self.tau]), self.text, self.image])
+        controls = w.HBox([self.radius, self.tau], layout=w.Layout(flex_flow="row wrap"))
+        self.widget = w.VBox([controls, self.frame.html], layout=w.Layout(width="100%"))
+        self.fallback = (f"Vanishing/exploding explorer: ‖dL/dh(t)‖ over t for ρ(W) = {radius:.2f}, "
+                         f"τ = {tau}, with sliders (run the cell to see it).")
         self.update()
 
     def update(self) -> dict:
-        """Recompute for the sliders' values and redraw; returns the view."""
-        view = vanishing_view(self.radius.value, self.tau.value, seed=self.seed)
-        self.text.value = f"<pre style='font-size:14px'>{view_text(view)}</pre>"
-        self.image.value = figure_png(view_figure(view))
-        return view
+        """Recompute for the sliders' values and redraw (one message); returns the view."""
+        self.view = vanishing_view(self.radius.value, self.tau.value, seed=self.seed)
+        self.frame.set(view_frame(self.view))
+        return self.view
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle)
+        bundle["text/plain"] = self.fallback
+        return bundle
