@@ -30,3 +30,53 @@ def test_table_lists_every_erratum():
     for erratum in errata.ERRATA:
         assert erratum.key in table
     assert "!" not in table  # no corrected reading missed the tolerance
+
+
+def test_slips_named_in_issue_12_are_listed():
+    keys = {e.key for e in errata.ERRATA}
+    assert {"symbol-V", "shape-3.22", "feeds-3.4", "broadcast-4.3"} <= keys
+
+
+def test_table_counts_agree_with_the_list():
+    wrong = sum(e.check().rel_err_as_printed is not None for e in errata.ERRATA)
+    last = errata.errata_table().splitlines()[-1]
+    assert last == (f"{wrong} literal readings compute a wrong number; "
+                    f"{len(errata.ERRATA) - wrong} slips are notation only")
+
+
+def _anchors(notebook_path):
+    """Anchors a link may name: explicit <a id="..."> and JupyterLab's heading ids (spaces -> '-')."""
+    import json
+    import re
+
+    anchors = set()
+    for cell in json.loads(notebook_path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        source = "".join(cell["source"])
+        anchors.update(re.findall(r'<a id="([^"]+)"', source))
+        for heading in re.findall(r"^#+\s+(.+?)\s*$", source, flags=re.M):
+            anchors.add(heading.replace(" ", "-"))
+    return anchors
+
+
+def test_links_between_notebooks_resolve():
+    """Every markdown link to a notebook names an existing file and, with #, an existing section."""
+    import json
+    import re
+    from pathlib import Path
+    from urllib.parse import unquote
+
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    broken = []
+    for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
+        for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+            if cell["cell_type"] != "markdown":
+                continue
+            for target, anchor in re.findall(r"\]\(([0-9][0-9]_[^)#\s]+\.ipynb)(?:#([^)\s]+))?\)",
+                                             "".join(cell["source"])):
+                if not (notebooks / target).exists():
+                    broken.append(f"{path.name} cell {index}: {target}")
+                elif anchor and unquote(anchor) not in _anchors(notebooks / target):
+                    broken.append(f"{path.name} cell {index}: {target}#{anchor}")
+    assert not broken, broken

@@ -121,12 +121,32 @@ def _check_repeated_tokens_3_21() -> ErratumCheck:
                         _rel(printed, numeric), _rel(corrected, numeric))
 
 
+def _check_unfolded_shape_3_22() -> ErratumCheck:
+    params, inputs, targets, h0, cache, _, dh = _setup()
+    numeric = numerical_grad(params, inputs, targets, h0, "E")
+    vocab, d_model = params.E.shape
+    rows = (dh * cache.dtanh) @ params.U                 # (DL)_x(t), one row per step
+    printed, corrected = np.zeros_like(params.E), np.zeros_like(params.E)
+    for t, token in enumerate(inputs):
+        jacobian = np.zeros((d_model, vocab * d_model))  # x(t) = the d_model entries of row `token`
+        jacobian[:, token * d_model:(token + 1) * d_model] = np.eye(d_model)
+        flat = rows[t] @ jacobian                        # (DL)_e(t), V·d_model numbers
+        printed += flat.reshape(d_model, vocab).T        # read as a d_model × V matrix, then E's shape
+        corrected += flat.reshape(vocab, d_model)        # V pieces of d_model, stacked: E's rows
+    return ErratumCheck("dL/dE by Remark 3.22: fold read as d_model × V vs V pieces of d_model",
+                        _rel(printed, numeric), _rel(corrected, numeric))
+
+
+_EQUATION_OF = {"V": "4.6", "W": "4.7", "U": "4.8", "b": "4.5", "E": "4.9"}
+
+
 def _notational(name: str, grad_fn) -> Callable[[], ErratumCheck]:
+    """A slip with no other numerical reading: check the result the paper derives from it."""
     def check() -> ErratumCheck:
         params, inputs, targets, h0, cache, do, dh = _setup()
         numeric = numerical_grad(params, inputs, targets, h0, name)
-        return ErratumCheck(f"the result (eq 4.{'678'['VWU'.index(name)]}) against finite differences",
-                            None, _rel(grad_fn(cache, do, dh), numeric))
+        return ErratumCheck(f"the result (eq {_EQUATION_OF[name]}) against finite differences",
+                            None, _rel(grad_fn(params, cache, do, dh), numeric))
     return check
 
 
@@ -156,19 +176,39 @@ ERRATA = [
             "row i is the SUM of those terms over every t whose token is i; formula (3.21), with "
             "its Σ_t, is right, the sentence is wrong whenever a token repeats",
             "07_embedding_table.ipynb", _check_repeated_tokens_3_21),
+    Erratum("shape-3.22", "§3.8, Remark 3.22",
+            "E(t), a V × d_model matrix, 'may be viewed as a vector e(t) in ℝ^(d_model × V)'; its "
+            "Jacobian is 'a d_model × (d_model × V) matrix'",
+            "e(t) is a flat vector of V·d_model numbers, e ∈ ℝ^(V·d_model) (row i of E in entries "
+            "i·d_model … (i+1)·d_model - 1), and the Jacobian is d_model × (V·d_model); ℝ^(d_model × V) "
+            "is the space of d_model × V matrices, the shape of E^T, and folding the composite "
+            "Jacobian into that shape puts its numbers in the wrong entries of (DL)_E",
+            "07_embedding_table.ipynb", _check_unfolded_shape_3_22),
     Erratum("outer-3.14", "§3.5, (3.13) to (3.14)",
             "o_i^(t) = Σ_j v_ij h_j^(t), and the outer product (DL)_(o_i^(t)) ⊗ h^(t)",
             "o_i^(t) = Σ_j v_ij h_j^(t) + c_i (harmless for the derivative), and "
             "(DL)_(o^(t)) ⊗ h^(t): the whole row vector, not its i-th entry",
-            "06_weight_matrices.ipynb", _notational("V", lambda c, do, dh: grads_fast.dV(c, do))),
+            "06_weight_matrices.ipynb", _notational("V", lambda p, c, do, dh: grads_fast.dV(c, do))),
     Erratum("diag-3.15", "§3.6, third line of (3.15)",
             "(DL)_(h_i^(t+1)) diag[1 - (h^(t+1))^2] (Da_i^(t+1))_W, inside a sum over i",
             "for one component i the factor is the scalar 1 - (h_i^(t+1))^2, not a diagonal matrix",
-            "06_weight_matrices.ipynb", _notational("W", lambda c, do, dh: grads_fast.dW(c, dh))),
+            "06_weight_matrices.ipynb", _notational("W", lambda p, c, do, dh: grads_fast.dW(c, dh))),
     Erratum("subscript-3.17", "§3.7, eq (3.17)",
             "(DL)_U = Σ_t (DL)_t = Σ_t Σ_i (DL)_(h_i^(t)) (Dh^(t))_(a_i^(t)) (Da_i^(t))_(U^(t))",
             "Σ_t (DL)_(U^(t)), and (Dh_i^(t))_(a_i^(t)) = 1 - (h_i^(t))^2 for the i-th component",
-            "06_weight_matrices.ipynb", _notational("U", lambda c, do, dh: grads_fast.dU(c, dh))),
+            "06_weight_matrices.ipynb", _notational("U", lambda p, c, do, dh: grads_fast.dU(c, dh))),
+    Erratum("symbol-V", "§1 eq (1.6) and §3.5 against §3.8 and Remark 3.22",
+            "V is the hidden-to-logit weight matrix in (1.6), (3.5)-(3.14) and (4.2), (4.3), (4.6), and "
+            "the vocabulary size in §3.8 ('V × d_model', 'V many square matrices')",
+            "two different things: in §3.8 and Remark 3.22 read V as the number of rows of the matrix V "
+            "(and of E and c), the vocabulary size, `vocab` in code; the matrix V is (vocab, n_hidden)",
+            "07_embedding_table.ipynb", _notational("E", lambda p, c, do, dh: grads_fast.dE(p, c, dh))),
+    Erratum("feeds-3.4", "§3.4, §3.6, §3.7, first sentence of each",
+            "'The only node b(t) connects to is h(t)'; likewise W(t) -> h(t+1) and U(t) -> h(t)",
+            "b(t), U(t) and W(t) feed the pre-activation a(t) (a(t+1) for W), which feeds h(t) through "
+            "tanh; the formula on the next line goes through a, (Dh)_a (Da)_b = diag[1 - h^2] · I, "
+            "and (4.5), (4.7), (4.8) are right",
+            "05_bias_vectors.ipynb", _notational("b", lambda p, c, do, dh: grads_fast.db(c, dh))),
 ]
 
 
@@ -202,11 +242,16 @@ def errata_table() -> str:
     """A plain-text table: each erratum's relative error as printed and once corrected.
 
     The corrected reading is shown as a verdict against ``CORRECT_TOL`` (its exact
-    size, ~1e-9, is rounding noise that varies between machines).
+    size, ~1e-9, is rounding noise that varies between machines). The last line
+    counts the literal readings that compute a wrong number and the slips of notation.
     """
     lines = [f"{'erratum':<16}{'as printed':>12}{'corrected':>12}  check"]
+    wrong = 0
     for erratum, result in check_all():
+        wrong += result.rel_err_as_printed is not None
         printed = "notation" if result.rel_err_as_printed is None else f"{result.rel_err_as_printed:.1e}"
         ok = "< 1e-06" if result.rel_err_corrected < CORRECT_TOL else f"{result.rel_err_corrected:.1e}!"
         lines.append(f"{erratum.key:<16}{printed:>12}{ok:>12}  {result.what}")
+    lines.append(f"{wrong} literal readings compute a wrong number; "
+                 f"{len(ERRATA) - wrong} slips are notation only")
     return "\n".join(lines)
