@@ -71,3 +71,13 @@ def test_frame_stepper_links_play_slider_and_stack():
         FrameStepper(_frames(2), ["a", "b"], start=2)
     with pytest.raises(ValueError, match="at least one frame"):
         FrameStepper([], [])
+
+
+def test_friendly_box_falls_back_to_one_line():
+    from bptt_helpers.widgets.frames import friendly_box
+
+    box = friendly_box([], "A thing: run the cell to see it.")
+    assert repr(box) == "A thing: run the cell to see it."
+    assert box._repr_mimebundle_()["text/plain"] == "A thing: run the cell to see it."
+    with pytest.raises(ValueError, match="one non-empty line"):
+        friendly_box([], "two\nlines")

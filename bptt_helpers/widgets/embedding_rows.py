@@ -12,8 +12,6 @@ picture change together.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from .. import style
@@ -252,7 +250,7 @@ class EmbeddingRowsStepper:
             fallback=f"Embedding-rows stepper: the rows of dL/dE fill up as the τ = {T} tokens are "
                      "read (run the cell to step).")
         self.slider, self.play = self.player.slider, self.player.play
-        self.widget = _friendly_box(self.player)
+        self.widget = self.player.widget   # its text fallback is the player's friendly line
 
     @property
     def step(self) -> int:
@@ -270,32 +268,3 @@ class EmbeddingRowsStepper:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.player._repr_mimebundle_(**kwargs)
-
-
-def _friendly_box(player: FrameStepper):
-    """The player's box, made a VBox whose text fallback is the player's friendly line.
-
-    Notebook 07 displays ``stepper.widget``; a plain VBox would fall back to
-    ``VBox(children=(HBox(...`` before the kernel runs (or after a reload). The box keeps its
-    model, children, layout and CSS classes: only its Python class changes (to a subclass
-    that adds a ``__repr__`` and nothing else).
-    """
-    box = player.widget
-    box.__class__ = _friendly_vbox_class()
-    box.fallback = player.fallback
-    return box
-
-
-@functools.cache
-def _friendly_vbox_class():
-    import ipywidgets as w
-
-    class FriendlyVBox(w.VBox):
-        """A VBox whose repr (its text/plain) is ``self.fallback``."""
-
-        fallback = "A stepper: run the cell to see it."
-
-        def __repr__(self):
-            return self.fallback
-
-    return FriendlyVBox

@@ -16,6 +16,7 @@ kernel computes a frame when a control changes and sends it as one value.
 
 from __future__ import annotations
 
+import functools
 import html
 
 from ..plots.svg import MONO
@@ -87,7 +88,7 @@ class FrameStepper:
         self.play.observe(self._played, names="value")
         self.index = start
         controls = w.HBox([self.play, self.slider], layout=w.Layout(align_items="center"))
-        self.widget = w.VBox([controls, self.stack], layout=w.Layout(width="100%"))
+        self.widget = friendly_box([controls, self.stack], self.fallback)
         self.widget.add_class("bptt-stepper")   # how tests and style sheets find a stepper
 
     def _moved(self, change) -> None:
@@ -110,12 +111,37 @@ class FrameStepper:
         return self.frames[index]
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle)
-        bundle["text/plain"] = self.fallback
-        return bundle
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+@functools.cache
+def _friendly_vbox_class():
+    import ipywidgets as w
+
+    class FriendlyVBox(w.VBox):
+        """A VBox whose repr, its text fallback, is the one line ``self.fallback``."""
+
+        fallback = "A widget: run the cell to see it."
+
+        def __repr__(self):
+            return self.fallback
+
+    return FriendlyVBox
+
+
+def friendly_box(children, fallback: str):
+    """A full-width VBox of ``children`` whose text fallback is ``fallback``.
+
+    That line is what a notebook shows for the widget before the kernel runs, after a reload,
+    or in a viewer without widgets: a plain VBox would show ``VBox(children=(HBox(...``.
+    """
+    import ipywidgets as w
+
+    if not isinstance(fallback, str) or "\n" in fallback or not fallback.strip():
+        raise ValueError(f"fallback must be one non-empty line, got {fallback!r}")
+    box = _friendly_vbox_class()(list(children), layout=w.Layout(width="100%"))
+    box.fallback = fallback
+    return box
 
 
 class LiveFrame:
