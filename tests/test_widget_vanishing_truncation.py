@@ -122,6 +122,7 @@ def test_vanishing_explorer_sets_one_frame_per_change():
         assert slider.description and len(slider.tooltip) > 20     # accessible descriptions
     fallback = explorer._repr_mimebundle_()["text/plain"]
     assert "run the cell" in fallback and "\n" not in fallback
+    assert explorer.widget._repr_mimebundle_()["text/plain"] == fallback     # .widget shown alone
 
 
 @pytest.mark.parametrize("kwargs, error", [

@@ -11,14 +11,13 @@ needed ~100 ms per refresh). Readout and picture go to the page as ONE value
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 
 from .. import style
 from ..plots.svg import MUTED, Box, Svg, nice_ticks
-from .frames import LiveFrame, frame_html
+from .frames import LiveFrame, frame_html, friendly_box
 
 
 def progress_view(losses, total_steps: int, window: int = 20) -> dict:
@@ -156,21 +155,6 @@ def loss_frame(losses, total_steps: int, window: int = 20, baseline: float | Non
     return frame_html(view["text"], svg.markup(step), step, live=True)
 
 
-@functools.cache
-def _friendly_vbox():
-    import ipywidgets as w
-
-    class FriendlyVBox(w.VBox):
-        """A VBox whose text fallback (its repr) is one friendly line, ``self.fallback``."""
-
-        fallback = "A live display: run the cell to see it."
-
-        def __repr__(self):
-            return self.fallback
-
-    return FriendlyVBox
-
-
 class LiveLoss:
     """Callback ``(step, loss)`` for :func:`bptt_helpers.train` that updates a live display.
 
@@ -189,9 +173,9 @@ class LiveLoss:
         self.baseline = _check_baseline(baseline)
         self.losses: list[float] = []
         self.frame = LiveFrame()
-        self.widget = _friendly_vbox()([self.frame.html], layout={"width": "100%"})
-        self.widget.fallback = (f"Live training curve: the loss of each of {total_steps} SGD steps, "
-                                "drawn as training runs (run the cell to see it).")
+        self.widget = friendly_box(
+            [self.frame.html], f"Live training curve: the loss of each of {total_steps} SGD steps, "
+                               "drawn as training runs (run the cell to see it).")
         self.refresh()
 
     def __call__(self, step: int, loss: float) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 from .. import style
 from ..lessons.long_range import norm_profile
 from ..plots.svg import INK, MUTED, Box, Svg, nice_ticks, power_label
-from .frames import LiveFrame, frame_html
+from .frames import LiveFrame, frame_html, friendly_box
 
 RADIUS_RANGE = (0.25, 4.0)
 TAU_RANGE = (2, 100)
@@ -214,9 +214,9 @@ class VanishingExplorer:
         self.radius.observe(lambda _: self.update(), names="value")
         self.tau.observe(lambda _: self.update(), names="value")
         controls = w.HBox([self.radius, self.tau], layout=w.Layout(flex_flow="row wrap"))
-        self.widget = w.VBox([controls, self.frame.html], layout=w.Layout(width="100%"))
         self.fallback = (f"Vanishing/exploding explorer: ‖dL/dh(t)‖ over t for ρ(W) = {radius:.2f}, "
-                         f"τ = {tau}, with sliders (run the cell to see it).")
+                         f"τ = {tau} (run the cell to move the sliders).")
+        self.widget = friendly_box([controls, self.frame.html], self.fallback)
         self.update()
 
     def update(self) -> dict:
