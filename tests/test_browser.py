@@ -333,7 +333,9 @@ def check_widgets(page, nb: str, widgets: list[dict], where: str, live_moves: bo
         root = lives.nth(k)
         root.scroll_into_view_if_needed()
         check_frame(page, root, widget, 0, f"{nb} {where} live widget {k}")
-        check_fits(page, root, f"{nb}_{where}_live{k}_projector.png")
+        # the whole widget (its sliders, if any, sit above the frame) scrolled to the top
+        box = root.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+        check_fits(page, box, f"{nb}_{where}_live{k}_projector.png")
         if live_moves and nb == "09":
             move_live_explorer(page, root)
 
