@@ -6,7 +6,7 @@ import numpy as np
 
 import bptt_helpers as bh
 from bptt_helpers.exercises.embedding import check_scatter_rows
-from bptt_helpers.exercises.training import check_clip_grad_norm, check_sgd_step
+from bptt_helpers.exercises.training import check_sgd_step
 
 
 def _placeholder(*args):
@@ -70,7 +70,7 @@ def test_scatter_checker_does_not_let_student_mutation_leak():
     assert check_scatter_rows(scatter_add_at).passed
 
 
-# ---- SGD and global-norm clip -------------------------------------------------------------
+# ---- SGD step (the global-norm clip is notebook 10's: test_exercises_long_range.py) ------------
 
 def sgd_right(params, grads, lr):
     return bh.Params(**{n: v - lr * getattr(grads, n) for n, v in params.items()})
@@ -86,26 +86,6 @@ def sgd_in_place(params, grads, lr):
     return params
 
 
-def clip_right(grads, max_norm):
-    norm = np.sqrt(sum(np.sum(gr ** 2) for _, gr in grads.items()))
-    if norm <= max_norm:
-        return grads
-    return bh.Params(**{n: gr * (max_norm / norm) for n, gr in grads.items()})
-
-
-def clip_per_tensor(grads, max_norm):
-    return bh.Params(**{n: gr * min(1.0, max_norm / np.linalg.norm(gr)) for n, gr in grads.items()})
-
-
-def clip_always(grads, max_norm):
-    norm = np.sqrt(sum(np.sum(gr ** 2) for _, gr in grads.items()))
-    return bh.Params(**{n: gr * (max_norm / norm) for n, gr in grads.items()})
-
-
-def clip_by_value(grads, max_norm):
-    return bh.clip_grad_value(grads, max_norm)
-
-
 def test_sgd_checker():
     assert check_sgd_step(sgd_right).passed
     assert check_sgd_step(lambda p, gr, lr: bh.sgd_step(p, gr, lr)).passed
@@ -115,13 +95,3 @@ def test_sgd_checker():
     assert "changed the params" in check_sgd_step(sgd_in_place).message
     assert "not implemented yet" in check_sgd_step(_placeholder).message
 
-
-def test_clip_checker():
-    assert check_clip_grad_norm(clip_right).passed
-    assert check_clip_grad_norm(lambda gr, m: bh.clip_grad_norm(gr, m)[0]).passed
-    per_tensor = check_clip_grad_norm(clip_per_tensor)
-    assert not per_tensor.passed and "ONE long vector" in per_tensor.message
-    for fn in (clip_always, clip_by_value, lambda gr, m: gr):
-        result = check_clip_grad_norm(fn)
-        assert not result.passed and result.message.startswith("✗"), fn
-    assert "not implemented yet" in check_clip_grad_norm(_placeholder).message

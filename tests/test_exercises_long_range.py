@@ -59,6 +59,7 @@ def test_clip_grad_norm_checker():
         return bh.Params(**{n: g * (max_norm / norm) for n, g in grads.items()})
 
     assert not check_clip_grad_norm(always_scale)
+    assert not check_clip_grad_norm(lambda g, m: g)  # never clips
     wrong_type = check_clip_grad_norm(lambda g, m: g.as_dict())
     assert not wrong_type and "Params" in wrong_type.message
 
@@ -69,12 +70,28 @@ def test_clip_grad_norm_placeholder_and_no_mutation():
 
     assert "not implemented yet" in check_clip_grad_norm(placeholder).message
 
-    def in_place(grads, max_norm):  # mutates its argument: the checker passes copies
+    def in_place(grads, max_norm):  # right numbers, but scales the caller's arrays
         norm = np.sqrt(sum(np.sum(g**2) for _, g in grads.items()))
         if norm > max_norm:
             for _, g in grads.items():
                 g *= max_norm / norm
         return grads
 
-    assert check_clip_grad_norm(in_place)
-    assert check_clip_grad_norm(in_place)  # twice: the cases were not changed
+    result = check_clip_grad_norm(in_place)
+    assert not result and "changed the gradients passed in" in result.message
+
+    def in_place_copy_returned(grads, max_norm):  # returns new arrays but also zeroes the input
+        out = bh.clip_grad_norm(grads, max_norm)[0].copy()
+        grads.E[...] = 0.0
+        return out
+
+    result = check_clip_grad_norm(in_place_copy_returned)
+    assert not result and "changed the gradients passed in" in result.message
+
+
+def test_clip_grad_norm_per_tensor_diagnosis():
+    def per_tensor(grads, max_norm):
+        return bh.Params(**{n: g * min(1.0, max_norm / np.linalg.norm(g)) for n, g in grads.items()})
+
+    result = check_clip_grad_norm(per_tensor)
+    assert not result and "its own norm" in result.message and "ONE long vector" in result.message

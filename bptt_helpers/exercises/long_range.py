@@ -62,18 +62,51 @@ def _clip_cases():
     return cases
 
 
+def _per_tensor(grads: Params, max_norm: float) -> np.ndarray:
+    """The classic mistake: every tensor clipped to its own norm."""
+    return np.concatenate([np.ravel(g * min(1.0, max_norm / np.linalg.norm(g)))
+                           for g in (getattr(grads, name) for name in PARAM_NAMES)])
+
+
+CLIP_TITLE = "clip by global norm"
+CLIP_HINT = ("global norm = sqrt(sum of g**2 over ALL six tensors); if it exceeds max_norm, "
+             "multiply every tensor by max_norm / norm, otherwise return them unchanged")
+PER_TENSOR = ("each tensor was clipped to its own norm. The global norm treats the six gradients "
+              "as ONE long vector: one norm, one scale factor for all of them")
+IN_PLACE = ("it changed the gradients passed in (the caller's arrays, e.g. with g *= factor). "
+            "Return a new Params (g * factor makes new arrays) and leave the input as it was")
+
+
 @checker
 def check_clip_grad_norm(student_fn) -> CheckResult:
     """``student_fn(grads, max_norm)`` must return the :class:`Params` rescaled to global norm <= max_norm.
 
     One factor for all six tensors together (the global L2 norm), and nothing changes when
     the norm is already below ``max_norm``; compared with :func:`bptt_helpers.clip_grad_norm`.
+    The student gets a copy of each case and the checker compares it afterwards with another
+    copy: a solution that changes its input in place is rejected, as ``bh.train`` and any
+    caller still hold those arrays. Per-tensor clipping gets its own diagnosis.
     """
-    hint = ("global norm = sqrt(sum of g**2 over ALL six tensors); if it exceeds max_norm, "
-            "multiply every tensor by max_norm / norm, otherwise return them unchanged")
-    cases = _clip_cases()
-
     def flat_student(grads, max_norm):
-        return _flat(student_fn(grads.copy(), max_norm))
+        given = grads.copy()
+        result = student_fn(given, max_norm)
+        if not np.array_equal(_flat(given), _flat(grads)):
+            raise _InPlace
+        return _flat(result)
 
-    return run_check("clip by global norm", flat_student, cases, hint, rtol=1e-9)
+    cases = _clip_cases()
+    for number, ((grads, max_norm), expected) in enumerate(cases, start=1):
+        try:
+            got = flat_student(grads, max_norm)
+        except _InPlace:
+            return CheckResult(False, f"✗ {CLIP_TITLE}: case {number}: {IN_PLACE}.")
+        except Exception:  # not implemented, crashed, wrong type: run_check reports it
+            return run_check(CLIP_TITLE, flat_student, cases, CLIP_HINT, rtol=1e-9)
+        if got.shape == expected.shape and np.allclose(got, _per_tensor(grads, max_norm), rtol=1e-9, atol=0) \
+                and not np.allclose(got, expected, rtol=1e-9, atol=0):
+            return CheckResult(False, f"✗ {CLIP_TITLE}: case {number}: {PER_TENSOR}.")
+    return run_check(CLIP_TITLE, flat_student, cases, CLIP_HINT, rtol=1e-9)
+
+
+class _InPlace(Exception):
+    """Raised inside the checker when the student's function changed its input."""

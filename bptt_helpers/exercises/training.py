@@ -1,20 +1,15 @@
-"""Checkers for notebook 08: the SGD update and the global-norm gradient clip."""
+"""Checker for notebook 08: the SGD update (the global-norm clip is notebook 10's, in ``long_range``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..params import PARAM_NAMES, Params, init_params
-from ..train import clip_grad_norm, sgd_step
+from ..train import sgd_step
 from . import CheckResult, checker
 
 SGD_TITLE = "SGD step θ ← θ - lr·dL/dθ"
 SGD_HINT = "for every name in E U W b V c: new = param - lr * grad (a new Params; do not add)"
-CLIP_TITLE = "clip by global norm"
-CLIP_HINT = ("the norm is sqrt of the sum of squares of ALL entries of all six gradients together; "
-             "if it exceeds max_norm, multiply every gradient by max_norm / norm, else return them unchanged")
-PER_TENSOR_HINT = ("each tensor was clipped to its own norm. The global norm treats the six "
-                   "gradients as ONE long vector: one norm, one scale factor for all of them")
 
 
 def _flat(p) -> np.ndarray:
@@ -74,25 +69,3 @@ def check_sgd_step(student_fn) -> CheckResult:
             return failure
     return CheckResult(True, f"✓ {SGD_TITLE}: correct on all {len(cases)} cases.")
 
-
-@checker
-def check_clip_grad_norm(student_fn) -> CheckResult:
-    """Check ``student_fn(grads: Params, max_norm: float) -> Params`` (the clipped gradients).
-
-    Cases: a norm far above ``max_norm`` (must be scaled by one common factor) and one below
-    (must come back unchanged). Clipping each tensor separately is recognised and hinted at.
-    """
-    cases = [(_random_grads(5, 3.0), 1.0), (_random_grads(6, 0.01), 1.0), (_random_grads(7, 1.0), 2.5)]
-    for number, (grads, max_norm) in enumerate(cases, start=1):
-        got, failure = _call(CLIP_TITLE, CLIP_HINT, student_fn, grads.copy(), max_norm)
-        if failure is not None:
-            return failure
-        expected, _ = clip_grad_norm(grads, max_norm)
-        failure = _compare(CLIP_TITLE, CLIP_HINT, got, expected, number, rtol=1e-9)
-        if failure is not None:
-            per_tensor = Params(**{n: g * min(1.0, max_norm / np.linalg.norm(g)) for n, g in grads.items()})
-            if isinstance(got, (Params, dict)) and _shapes_ok(got, grads) and np.allclose(
-                    _flat(got), _flat(per_tensor)):
-                return CheckResult(False, f"✗ {CLIP_TITLE}: case {number}: {PER_TENSOR_HINT}")
-            return failure
-    return CheckResult(True, f"✓ {CLIP_TITLE}: correct on all {len(cases)} cases.")
