@@ -106,7 +106,7 @@ def test_cross_entropy_placeholder_is_not_implemented_yet():
 # ---- §2, cache size ---------------------------------------------------------------------------
 
 def right_cache_bytes(tau, batch, vocab, d_model, n_hidden):
-    per_step = 2 + d_model + n_hidden + 2 * vocab + 1   # ids, x, a, o, ŷ, L(t)
+    per_step = 2 + d_model + n_hidden + 2 * vocab + 1 + n_hidden   # ids, x, a, o, ŷ, L(t), dtanh
     return 8 * batch * (tau * per_step + (tau + 1) * n_hidden)
 
 
@@ -114,10 +114,24 @@ def test_cache_bytes_is_measured_not_assumed():
     params = bh.init_params(7, 3, 4)
     tokens = np.array([[1, 2, 3]])
     cache = bh.forward(params, tokens, tokens, None)
-    expected = sum(a.nbytes for a in (cache.inputs, cache.targets, cache.x, cache.a, cache.h,
-                                      cache.o, cache.y_hat, cache.losses))
-    assert cache_nbytes(cache) == expected
+    fields = sum(a.nbytes for a in (cache.inputs, cache.targets, cache.x, cache.a, cache.h,
+                                    cache.o, cache.y_hat, cache.losses))
+    assert cache_nbytes(cache) == fields                      # before backward: the fields only
+    bh.backward(params, cache)
+    assert cache_nbytes(cache) == fields + cache.dtanh.nbytes  # backward keeps dtanh in the cache
     assert measured_cache_bytes(3, 1, 7, 3, 4) == right_cache_bytes(3, 1, 7, 3, 4)
+
+
+def test_backward_reads_every_array_but_a_o_and_the_losses():
+    from bptt_helpers.lessons.cache import read_by_backward
+
+    params = bh.init_params(7, 3, 4, seed=1)
+    tokens = np.array([[1, 2, 3, 1], [0, 4, 4, 6]])
+    cache = bh.forward(params, tokens, tokens[:, ::-1], None)
+    bh.backward(params, cache)
+    reads = read_by_backward(params, cache)
+    assert {name for name, read in reads.items() if not read} == {"a", "o", "losses"}
+    assert set(reads) == {"inputs", "targets", "x", "a", "h", "o", "y_hat", "losses", "dtanh"}
 
 
 def test_cache_bytes_accepts_right_answer():
@@ -129,6 +143,7 @@ def test_cache_bytes_accepts_right_answer():
     lambda tau, B, V, d, n: 8 * tau * (2 + d + n + 2 * V + 1) + 8 * (tau + 1) * n,  # forgot batch
     lambda tau, B, V, d, n: right_cache_bytes(tau, B, V, d, n) // 2,           # 4 bytes per entry
     lambda tau, B, V, d, n: right_cache_bytes(tau, B, V, d, n) - 8 * B * tau,  # forgot the losses
+    lambda tau, B, V, d, n: right_cache_bytes(tau, B, V, d, n) - 8 * B * tau * n,  # forgot dtanh
 ])
 def test_cache_bytes_rejects_wrong_answers(wrong):
     assert_rejected(check_cache_bytes(wrong))

@@ -3,7 +3,7 @@
 - :func:`check_preactivation`: eq (1.4), a = h W^T + x U^T + b, for one row and a batch;
 - :func:`check_softmax`: eq (1.7), softmax along the last axis, also for huge logits;
 - :func:`check_cross_entropy`: eq (1.1), L = -log ŷ[y] computed stably from the logits;
-- :func:`check_cache_bytes`: §2, the memory the forward cache holds, as a formula in τ.
+- :func:`check_cache_bytes`: §2, the memory the cache holds once backward has run, as a formula in τ.
 
 Each calls the student's function on a few small cases (non-square U so that a missing
 transpose shows; logits of ±1000 so that an unstable formula shows) and compares with
@@ -12,11 +12,11 @@ the package's own result.
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
+from ..backward_pass import backward
 from ..forward_pass import cross_entropy, forward, preactivation, softmax
+from ..lessons.cache import cache_arrays
 from ..params import init_params
 from . import CheckResult, checker, run_check
 
@@ -84,16 +84,21 @@ def check_cross_entropy(fn) -> CheckResult:
 
 
 def cache_nbytes(cache) -> int:
-    """Bytes held by all the arrays of a :class:`ForwardCache` (token ids included)."""
-    return sum(value.nbytes for value in (getattr(cache, f.name) for f in dataclasses.fields(cache))
-               if isinstance(value, np.ndarray))
+    """Bytes held by all the arrays a :class:`ForwardCache` holds now (token ids included).
+
+    Its fields, plus ``dtanh`` (1 - h², eq 3.7) once :func:`backward` has computed and kept it.
+    """
+    return sum(value.nbytes for value in cache_arrays(cache).values())
 
 
 def measured_cache_bytes(tau: int, batch: int, vocab: int, d_model: int, n_hidden: int) -> int:
-    """Run :func:`forward` in float64 on (batch, tau) random tokens and measure its cache."""
+    """Run :func:`forward` and :func:`backward` in float64 on (batch, tau) random tokens and
+    measure the cache as backward leaves it (with the ``dtanh`` it keeps)."""
     params = init_params(vocab, d_model, n_hidden, seed=0)
     tokens = np.random.default_rng(0).integers(0, vocab, size=(batch, tau))
-    return cache_nbytes(forward(params, tokens, tokens, None))
+    cache = forward(params, tokens, tokens, None)
+    backward(params, cache)
+    return cache_nbytes(cache)
 
 
 CACHE_CASES = ((1, 1, 5, 3, 4), (8, 1, 65, 24, 200), (16, 4, 10, 6, 7), (5, 3, 7, 2, 9))
@@ -103,13 +108,15 @@ CACHE_CASES = ((1, 1, 5, 3, 4), (8, 1, 65, 24, 200), (16, 4, 10, 6, 7), (5, 3, 7
 def check_cache_bytes(fn) -> CheckResult:
     """Check ``fn(tau, batch, vocab, d_model, n_hidden) -> int``: bytes of the float64 cache.
 
-    The truth is measured: :func:`forward` runs on (batch, tau) tokens and the bytes of
-    every array of the cache (float64 values and int64 token ids) are added up.
+    The truth is measured: :func:`forward` and :func:`backward` run on (batch, tau) tokens
+    and the bytes of every array the cache then holds (float64 values, int64 token ids,
+    and the ``dtanh`` that backward keeps) are added up.
     """
     cases = [(args, measured_cache_bytes(*args)) for args in CACHE_CASES]
     return run_check("§2 cache size in bytes", fn, cases, rtol=0.0,
-                     hint="count the entries of inputs, targets, x, a, h (τ + 1 rows!), o, ŷ "
-                          "and the per-step losses, each times batch; 8 bytes per entry")
+                     hint="count the entries of inputs, targets, x, a, h (τ + 1 rows!), o, ŷ, "
+                          "the per-step losses and the dtanh = 1 - h² that backward keeps "
+                          "(τ rows), each times batch; 8 bytes per entry")
 
 
 __all__ = ["CheckResult", "cache_nbytes", "check_cache_bytes", "check_cross_entropy",
