@@ -35,6 +35,9 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 NPM_CACHE = REPO / "build" / "npm-cache"
 SERIES_TITLE = "Backpropagation Through Time, equation by equation"
+# The index lists each deck's sections in a grey that still reads at 7:1 on white (style.NEUTRAL, 3.4:1, is
+# for lines in figures, not for text).
+INDEX_GREY = "#595959"
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,89 @@ LOCAL_URLS = {
     "widget_renderer_url": "vendor/html-manager/dist/embed-amd.js",
 }
 
+# Accessibility (WCAG 2.1 AA, checked with axe-core by tests/test_accessibility.py), added to every
+# page after nbconvert's and JupyterLab's style sheets:
+# - every text at 4.5:1 or more: the prompts (JupyterLab draws them at half opacity), the syntax
+#   colours of code cells (the same hues, darkened to >= 5:1 on the cell background), ANSI colours;
+# - links underlined, not told apart by colour alone;
+# - a markdown word coloured inline (00's legend: <span style="color:#f4a259">**orange**</span>) is
+#   written in the text colour after a swatch of its colour: the swatch shows the colour, the
+#   word stays readable (MathJax's own spans have a class: left alone);
+# - a visible keyboard focus on everything focusable (the JupyterLab CSS removes many outlines).
+_A11Y_CSS = """
+:root {
+  --jp-cell-prompt-not-active-opacity: 1;
+  --jp-cell-prompt-not-active-font-color: #5c5c5c;
+  --jp-cell-inprompt-font-color: #2869a0;
+  --jp-cell-outprompt-font-color: #a24d34;
+  --jp-mirror-editor-keyword-color: #007800;
+  --jp-mirror-editor-atom-color: #4848ff;
+  --jp-mirror-editor-number-color: #007600;
+  --jp-mirror-editor-operator-color: #9700f6;
+  --jp-mirror-editor-meta-color: #9700f6;
+  --jp-mirror-editor-comment-color: #386f6f;
+  --jp-mirror-editor-builtin-color: #007800;
+  --jp-mirror-editor-bracket-color: #68684e;
+  --jp-mirror-editor-quote-color: #007800;
+  --jp-mirror-editor-error-color: #cf0000;
+  --jp-content-font-color2: #545454;
+  --jp-content-font-color3: #5c5c5c;
+  --jp-ui-font-color2: #545454;
+  --jp-ui-font-color3: #5c5c5c;
+}
+body.jp-Notebook .jp-RenderedText pre .ansi-red-fg { color: #c00000; }
+body.jp-Notebook .jp-RenderedText pre .ansi-green-fg { color: #007400; }
+body.jp-Notebook .jp-RenderedText pre .ansi-yellow-fg { color: #7a5c00; }
+body.jp-Notebook .jp-RenderedText pre .ansi-blue-fg { color: #1d5fa0; }
+body.jp-Notebook .jp-RenderedText pre .ansi-magenta-fg { color: #9c2c9c; }
+body.jp-Notebook .jp-RenderedText pre .ansi-cyan-fg { color: #006c7a; }
+body.jp-Notebook .jp-RenderedHTMLCommon a, body.jp-Notebook .jp-RenderedHTMLCommon a:link,
+body.jp-Notebook .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
+body.jp-Notebook .jp-RenderedMarkdown span[style^="color"]:not([class]) > * {
+  color: var(--jp-content-font-color1); }
+body.jp-Notebook .jp-RenderedMarkdown span[style^="color"]:not([class])::before {
+  content: ""; display: inline-block; width: .8em; height: .8em; margin-right: .25em;
+  vertical-align: -.05em; border-radius: 2px; background: currentColor; }
+body.jp-Notebook :focus-visible { outline: 3px solid #1d68a9 !important; outline-offset: 2px; }
+/* widget boxes clip what sticks out of them: draw their controls' focus ring inside */
+body.jp-Notebook .jupyter-widgets button:focus-visible { outline-offset: -3px; }
+"""
+
+# Names for the controls the embedded widget manager draws without one: the Play widget's
+# buttons (only an icon: named after it) and the sliders' handles (named after the slider's
+# description). Only ipywidgets' own classes are relied on; a MutationObserver names them as
+# soon as they are drawn, and renames the play/pause button when its icon changes.
+_A11Y_JS = """
+(function () {
+  var ICONS = {'fa-play': 'Play', 'fa-pause': 'Pause', 'fa-stop': 'Stop', 'fa-retweet': 'Repeat',
+               'fa-repeat': 'Repeat'};
+  function set(el, name, value) { if (el.getAttribute(name) !== value) el.setAttribute(name, value); }
+  function nameControls() {
+    document.querySelectorAll('.widget-play button').forEach(function (button) {
+      var icon = button.querySelector('i, .fa'), name = null;
+      if (!icon) return;
+      set(icon, 'aria-hidden', 'true');
+      Object.keys(ICONS).forEach(function (cls) { if (icon.classList.contains(cls)) name = ICONS[cls]; });
+      if (!name) return;
+      set(button, 'aria-label', name);
+      set(button, 'title', name);
+      if (name === 'Repeat') set(button, 'aria-pressed', String(button.classList.contains('mod-active')));
+    });
+    document.querySelectorAll('.noUi-handle').forEach(function (handle) {
+      var slider = handle.closest('.widget-slider, .widget-hslider, .widget-vslider');
+      var label = slider && slider.querySelector('.widget-label');
+      var name = (label && label.textContent.trim()) || 'Slider';
+      if (slider && slider.querySelectorAll('.noUi-handle').length > 1)
+        name += handle.classList.contains('noUi-handle-upper') ? ' (upper)' : ' (lower)';
+      set(handle, 'aria-label', name);
+    });
+  }
+  nameControls();
+  new MutationObserver(nameControls).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ['class']});
+})();
+"""
+
 # The offline page templates, on top of nbconvert's 'reveal' and 'lab' ones:
 # - its reveal template imports mermaid.js from a CDN on every page, unconditionally; the series
 #   has no mermaid diagrams, so that block goes;
@@ -101,6 +187,12 @@ require.config({paths: {"@jupyter-widgets": "vendor/html-manager/dist",
 {{ super() }}
 {%- endif -%}
 {% endblock jupyter_widgets %}
+{% block html_head_css %}{{ super() }}
+<style>{% raw %}""" + _A11Y_CSS + """{% endraw %}</style>
+{% endblock html_head_css %}
+{% block footer_js %}{{ super() }}
+<script>{% raw %}""" + _A11Y_JS + """{% endraw %}</script>
+{% endblock footer_js %}
 """
 
 
@@ -255,9 +347,10 @@ def index_page(kind: str, entries: list[tuple[str, str, str, list[str]]]) -> str
 body {{ font-family: sans-serif; font-size: {style.FONT_SIZE + 4}px; max-width: 50em; margin: 2em auto;
        padding: 0 1em; line-height: 1.5; }}
 h1 {{ color: {style.FORWARD}; }}
-a {{ color: {style.FORWARD}; }}
+a {{ color: {style.FORWARD}; text-decoration: underline; }}
+a:focus-visible {{ outline: 3px solid {style.FORWARD}; outline-offset: 2px; }}
 ul.bptt-index {{ list-style: none; padding-left: 0; }}
-ol {{ font-size: 80%; color: {style.NEUTRAL}; }}
+ol {{ font-size: 80%; color: {INDEX_GREY}; }}
 kbd, code {{ background: #f2f2f2; padding: 0 .25em; border-radius: 3px; }}
 </style>
 </head>
