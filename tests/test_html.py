@@ -107,3 +107,18 @@ def test_the_series_displays_widgets():
     for prefix in ("01", "04"):
         path = lecture.find_notebook(prefix)
         assert displayed_models(nbformat.read(path, as_version=4)), f"{path.name} stores no widget view"
+
+
+def test_links_between_notebooks_point_at_the_pages(export):
+    """A markdown link to another notebook ('04_hidden_states.ipynb#anchor') leads to its page."""
+    out, pages = export
+    linked = 0
+    for page in pages.values():
+        body = page.read_text(encoding="utf-8")
+        assert not re.search(r'href="\d\d_[\w-]+\.ipynb', body), f"{page.name} links a notebook file"
+        for target, _anchor in re.findall(r'href="(\d\d_[\w-]+\.html)(#[^"]*)?"', body):
+            assert (out / target).exists(), f"{page.name} links {target}, which was not exported"
+            linked += 1
+    assert linked > 10, "the series links its notebooks to each other"
+    slides = lecture.link_pages('<a href="04_x.ipynb#a-b">', ".slides.html")
+    assert slides == '<a href="04_x.slides.html#a-b">'

@@ -312,6 +312,7 @@ def export(kind: str, out: Path, notebooks: list[Path] | None = None,
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+        body = link_pages(body, exporter.file_extension)
         page = out / f"{path.stem}{exporter.file_extension}"
         page.write_text(body, encoding="utf-8")
         pages.append(page)
@@ -319,6 +320,15 @@ def export(kind: str, out: Path, notebooks: list[Path] | None = None,
         entries.append((page.name, path.stem, notebook_title(nb), sections))
     (out / "index.html").write_text(index_page(kind, entries), encoding="utf-8")
     return pages
+
+
+_NOTEBOOK_LINK = re.compile(r'href="(\d\d_[\w-]+)\.ipynb(#[^"]*)?"')
+
+
+def link_pages(body: str, extension: str) -> str:
+    """Links between notebooks (``href="04_x.ipynb#anchor"``) pointed at the exported pages
+    (``04_x.html#anchor``): the folder holds pages, not notebooks."""
+    return _NOTEBOOK_LINK.sub(lambda m: f'href="{m.group(1)}{extension}{m.group(2) or ""}"', body)
 
 
 def index_page(kind: str, entries: list[tuple[str, str, str, list[str]]]) -> str:
