@@ -6,9 +6,10 @@ Each notebook that builds a widget runs top to bottom in a fresh kernel (as a st
 with every widget class wrapped so that its construction is timed and the instance kept. Then,
 in that kernel, every widget is stepped through all of its states, the way the browser would:
 
-- steppers (frames made up front, switched in the browser): the kernel's share of a step is
-  what its observers do when the slider moves (``slider.index = i``); the frames' cost is
-  paid once, when the cell runs, and is reported as ms per frame;
+- steppers (frames made up front, switched in the browser by jslink): in a browser a step
+  costs the kernel nothing but receiving the slider's new value; the bench times the most a
+  step can cost it, a move from code (``go(i)``: slider, Play and picture set by the kernel).
+  The frames' cost is paid once, when the cell runs, and is reported as ms per frame;
 - 09's explorer (continuous inputs): a full recompute and redraw per slider change, over a grid
   of ρ(W) x τ that includes both ends of both sliders;
 - 08's live training curve: one ``refresh()`` with all the losses of the run.
@@ -79,7 +80,7 @@ def _bench_measure(rounds):
             for _ in range(rounds):
                 for i in list(range(frames)) + list(range(frames - 1, -1, -1)):
                     start = _time.perf_counter()
-                    player.slider.index = i
+                    player.go(i)
                     steps.append((_time.perf_counter() - start) * 1e3)
         elif name == "VanishingExplorer":
             from bptt_helpers.widgets.vanishing import RADIUS_RANGE, TAU_RANGE

@@ -128,10 +128,10 @@ def test_widget_runs_t_from_tau_down_to_1(model):
     stepper = BackwardStepper(params, cache)
     assert stepper.t == TAU and stepper.slider.value == str(TAU) and stepper.play.value == 0
     assert [read_frame(f)["step"] for f in stepper.player.frames] == [str(t) for t in range(TAU, 0, -1)]
-    stepper.play.value = 1                     # Play counts 0..τ-1, i.e. t = τ..1
+    stepper.player.go(1)                       # Play counts 0..τ-1, i.e. t = τ..1
     assert stepper.t == TAU - 1 and stepper.slider.value == str(TAU - 1)
-    assert stepper.player.stack.selected_index == 1
-    stepper.slider.index = TAU - 1
+    assert stepper.player.stack.selected_index == 1 and stepper.play.value == 1
+    stepper.slider.index = TAU - 1             # the arrow keys move the slider
     assert stepper.t == 1
     assert read_frame(stepper.player.frames[TAU - 1])["readout"] == step_text(
         backward_step_view(params, cache, 1))

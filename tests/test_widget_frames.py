@@ -56,9 +56,16 @@ def test_frame_stepper_links_play_slider_and_stack():
     stepper = FrameStepper(_frames(4), ["a", "b", "c", "d"], start=1, name="the letters")
     assert stepper.index == 1 and stepper.stack.selected_index == 1 and stepper.play.value == 1
     assert stepper.slider.value == "b" and len(stepper.stack.children) == 4
-    stepper.slider.index = 3                     # what the arrow keys do
-    assert stepper.index == 3 and stepper.stack.selected_index == 3 and stepper.play.value == 3
-    assert read_frame(stepper.go(0))["step"] == "0" and stepper.stack.selected_index == 0
+    # the browser moves the picture: Play -> slider -> Stack, linked client-side (jslink) ...
+    pairs = [(link.source, link.target) for link in stepper.links]
+    assert pairs == [((stepper.play, "value"), (stepper.slider, "index")),
+                     ((stepper.slider, "index"), (stepper.stack, "selected_index"))]
+    assert all(type(link).__name__ == "Link" for link in stepper.links)   # jslink, not the kernel's link
+    # ... and no kernel observer writes to the controls (it would race the arrow keys)
+    stepper.slider.index = 3
+    assert stepper.index == 3 and stepper.play.value == 1 and stepper.stack.selected_index == 1
+    assert read_frame(stepper.go(0))["step"] == "0"       # from code, all three move
+    assert stepper.index == 0 and stepper.stack.selected_index == 0 and stepper.play.value == 0
     assert stepper.play.description == "play the letters" and not stepper.play.show_repeat
     bundle = stepper._repr_mimebundle_()
     assert bundle["text/plain"] == "A stepper through the letters: run the cell to see it."

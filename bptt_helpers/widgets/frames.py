@@ -58,8 +58,7 @@ class FrameStepper:
     their accessible names and the text fallback (e.g. "the forward pass"); interval: ms
     between frames when playing.
 
-    ``stepper.index`` is the frame on show (kept up to date by the kernel when there is one);
-    ``stepper.go(i)`` moves there from code.
+    ``stepper.index`` is the frame on show; ``stepper.go(i)`` moves there from code.
     """
 
     def __init__(self, frames: list[str], labels: list[str], *, start: int = 0,
@@ -82,32 +81,28 @@ class FrameStepper:
         # width 100 %: a frame scales to the notebook's width instead of widening the output
         self.stack = w.Stack([w.HTML(value=f, layout=w.Layout(width="100%")) for f in self.frames],
                              selected_index=start, layout=w.Layout(width="100%"))
-        w.jslink((self.play, "value"), (self.slider, "index"))
-        w.jslink((self.slider, "index"), (self.stack, "selected_index"))
-        self.slider.observe(self._moved, names="index")
-        self.play.observe(self._played, names="value")
-        self.index = start
+        # links the browser runs itself: Play -> slider -> picture, with or without a kernel
+        self.links = [w.jslink((self.play, "value"), (self.slider, "index")),
+                      w.jslink((self.slider, "index"), (self.stack, "selected_index"))]
         controls = w.HBox([self.play, self.slider], layout=w.Layout(align_items="center"))
         self.widget = friendly_box([controls, self.stack], self.fallback)
         self.widget.add_class("bptt-stepper")   # how tests and style sheets find a stepper
 
-    def _moved(self, change) -> None:
-        self.index = change["new"]
-        # Without a browser (tests, scripts) nobody runs the jslinks: mirror them here.
-        if self.stack.selected_index != self.index:
-            self.stack.selected_index = self.index
-        if self.play.value != self.index:
-            self.play.value = self.index
-
-    def _played(self, change) -> None:
-        if self.slider.index != change["new"]:
-            self.slider.index = change["new"]
+    @property
+    def index(self) -> int:
+        """The frame on show (the slider's position, which the browser keeps in sync)."""
+        return self.slider.index
 
     def go(self, index: int) -> str:
         """Show frame ``index``; returns its HTML."""
         if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(self.frames):
             raise ValueError(f"index must be a frame index in [0, {len(self.frames) - 1}], got {index!r}")
+        # All three, from code: in a browser the jslinks agree; without one (a script, a test)
+        # nothing else would move them. No observer writes to the controls: a kernel echoing
+        # the browser's steps back would race the arrow keys and undo them.
         self.slider.index = index
+        self.play.value = index
+        self.stack.selected_index = index
         return self.frames[index]
 
     def _repr_mimebundle_(self, **kwargs):
