@@ -24,7 +24,6 @@ a table and says `met` or `MISSED` per widget.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -106,19 +105,11 @@ print("BENCH-RESULT " + _json.dumps({"widgets": _bench_measure(ROUNDS), "referen
 
 
 def run_notebook(nb: str, rounds: int) -> dict:
-    import nbformat
-    from nbclient import NotebookClient
+    sys.path.insert(0, str(REPO))
+    from tools.notebook_tools import run_probe
 
     path = next((REPO / "notebooks").glob(f"{nb}_*.ipynb"))
-    book = nbformat.read(path, as_version=4)
-    book.cells = ([nbformat.v4.new_code_cell(RECORDER)] + [c for c in book.cells if c.cell_type == "code"]
-                  + [nbformat.v4.new_code_cell(MEASURE.replace("ROUNDS", str(rounds)))])
-    NotebookClient(book, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    for output in book.cells[-1].outputs:
-        if output.get("name") == "stdout" and "BENCH-RESULT " in output["text"]:
-            return json.loads(output["text"].split("BENCH-RESULT ", 1)[1])
-    raise RuntimeError(f"{path.name}: no result printed")
+    return run_probe(path, RECORDER, MEASURE.replace("ROUNDS", str(rounds)), "BENCH-RESULT ")
 
 
 def main(argv=None) -> int:

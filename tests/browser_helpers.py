@@ -43,6 +43,21 @@ def skip_reason(need_voila: bool = False) -> str | None:
     return None
 
 
+def browser_marks(what: str) -> list:
+    """``pytestmark`` for a browser test module: marked browser and slow, skipped with the reason
+    when Chromium or playwright is missing, unless BPTT_REQUIRE_BROWSER=1 (set by .ci/run: CI
+    must run it), which turns that skip into an error."""
+    import pytest
+
+    reason = skip_reason()
+    if reason and os.environ.get("BPTT_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"BPTT_REQUIRE_BROWSER=1 but {what} cannot run: {reason}")
+    marks = [pytest.mark.browser, pytest.mark.slow]
+    if reason:
+        marks.append(pytest.mark.skip(reason=reason))
+    return marks
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -199,18 +214,9 @@ def expected_frames(notebook: Path) -> list[dict]:
     picture's words), the slider labels and the frame shown first. Live widgets (kind
     'live') give the frame they show at the end of the run.
     """
-    import nbformat
-    from nbclient import NotebookClient
+    from tools.notebook_tools import run_probe
 
-    nb = nbformat.read(notebook, as_version=4)
-    nb.cells = ([nbformat.v4.new_code_cell(_RECORDER)] + [c for c in nb.cells if c.cell_type == "code"]
-                + [nbformat.v4.new_code_cell(_EXPECTED)])
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
-    for output in nb.cells[-1].outputs:
-        if output.get("name") == "stdout" and "BPTT-EXPECTED " in output["text"]:
-            return json.loads(output["text"].split("BPTT-EXPECTED ", 1)[1])
-    raise AssertionError(f"{notebook.name}: the expected frames were not printed")
+    return run_probe(notebook, _RECORDER, _EXPECTED, "BPTT-EXPECTED ", timeout=300)
 
 
 def words(text: str) -> str:

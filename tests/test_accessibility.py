@@ -20,7 +20,6 @@ BPTT_REQUIRE_BROWSER=1 (as in tests/test_browser.py).
 
 from __future__ import annotations
 
-import os
 import tarfile
 
 import browser_helpers as bh
@@ -28,12 +27,7 @@ import pytest
 
 from tools import lecture
 
-REASON = bh.skip_reason()
-if REASON and os.environ.get("BPTT_REQUIRE_BROWSER") == "1":  # set by .ci/run: CI must run it
-    raise RuntimeError(f"BPTT_REQUIRE_BROWSER=1 but the accessibility test cannot run: {REASON}")
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
-if REASON:
-    pytestmark.append(pytest.mark.skip(reason=REASON))
+pytestmark = bh.browser_marks("the accessibility test")
 
 AXE = lecture.Vendored(
     "axe-core", "4.14.1",

@@ -27,7 +27,6 @@ Select with `-m browser`, leave out with `-m "not browser"`.
 
 from __future__ import annotations
 
-import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -36,12 +35,7 @@ import pytest
 
 from tools import lecture
 
-REASON = bh.skip_reason()
-if REASON and os.environ.get("BPTT_REQUIRE_BROWSER") == "1":  # set by .ci/run: CI must run it
-    raise RuntimeError(f"BPTT_REQUIRE_BROWSER=1 but the browser test cannot run: {REASON}")
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
-if REASON:
-    pytestmark.append(pytest.mark.skip(reason=REASON))
+pytestmark = bh.browser_marks("the browser test")
 
 # The notebooks that build widgets (each is checked to build at least one).
 WIDGET_NOTEBOOKS = ("01", "04", "05", "06", "07", "08", "09", "10")

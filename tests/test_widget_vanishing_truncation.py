@@ -10,6 +10,7 @@ import pytest
 import bptt_helpers as bh
 from bptt_helpers.lessons import long_range as lr
 from bptt_helpers.lessons import truncated as tr
+from bptt_helpers.plots import svg
 from bptt_helpers.widgets import truncation as tw
 from bptt_helpers.widgets import vanishing as vw
 from bptt_helpers.widgets.frames import read_frame
@@ -61,22 +62,22 @@ def test_ratio_is_written_as_a_power_of_ten():
 
 
 def test_step_ticks_are_whole_numbers():
-    assert vw.step_ticks(2) == [1, 2] and vw.step_ticks(10) == list(range(1, 11))
+    assert svg.step_ticks(2) == [1, 2] and svg.step_ticks(10) == list(range(1, 11))
     for tau in range(2, 101):
-        ticks = vw.step_ticks(tau)
+        ticks = svg.step_ticks(tau)
         assert ticks[0] == 1 and ticks == sorted(set(ticks)) and ticks[-1] <= tau
         assert all(isinstance(t, int) for t in ticks) and 2 <= len(ticks) <= 10
-    assert vw.step_ticks(100) == [1, 20, 40, 60, 80, 100]
+    assert svg.step_ticks(100) == [1, 20, 40, 60, 80, 100]
     with pytest.raises(ValueError, match="tau"):
-        vw.step_ticks(0)
+        svg.step_ticks(0)
 
 
-def test_decade_ticks_use_round_exponents():
-    assert vw.decade_ticks(10 ** -9.5, 10 ** 0.5) == [1e-8, 1e-6, 1e-4, 1e-2, 1.0]
-    exps = [round(np.log10(v)) for v in vw.decade_ticks(1e-75, 1.0)]
+def test_log_ticks_use_round_exponents():
+    assert svg.log_ticks(10 ** -9.5, 10 ** 0.5) == [1e-8, 1e-6, 1e-4, 1e-2, 1.0]
+    exps = [round(np.log10(v)) for v in svg.log_ticks(1e-75, 1.0)]
     assert exps == [-60, -40, -20, 0]
     with pytest.raises(ValueError):
-        vw.decade_ticks(0.0, 1.0)
+        svg.log_ticks(0.0, 1.0)
 
 
 def test_picture_at_tau_2_has_integer_step_ticks_only():

@@ -43,10 +43,13 @@ def stable_widget_ids(nb_json: str, salt: str) -> str:
                 seen.add(ref)
                 order.append(ref)
                 queue.append(ref)
-    # Models nothing displayed refers to (e.g. a jslink): order them by content, with the
-    # random ids masked, so that the order does not depend on the ids themselves.
+    # Models nothing displayed refers to (e.g. a jslink): order them by content, with each id
+    # they refer to replaced by that model's place in the order above (unknown ids masked), so
+    # that the order depends neither on the random ids nor on which of two links came first.
+    place = {m: i for i, m in enumerate(order)}
     rest = sorted((m for m in state if m not in seen),
-                  key=lambda m: MODEL_ID.sub("?", json.dumps(state[m], sort_keys=True)))
+                  key=lambda m: MODEL_ID.sub(lambda ref: f"#{place.get(ref.group(0), '?')}",
+                                             json.dumps(state[m], sort_keys=True)))
     mapping = {old: hashlib.md5(f"{salt}:{i}".encode()).hexdigest()
                for i, old in enumerate(order + rest)}
     text = MODEL_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), nb_json)
@@ -76,6 +79,28 @@ def execute(path: Path, timeout: int = 600) -> None:
     text = nbformat.writes(nb) + "\n"
     text = stable_widget_ids(text, path.stem)
     path.write_text(text, encoding="utf-8")
+
+
+def run_probe(path: Path, before: str, after: str, marker: str, timeout: int = 600):
+    """Run the code cells of notebook ``path`` in a fresh kernel between two cells of our own.
+
+    ``before`` runs first (e.g. wraps classes to record what the notebook builds), ``after``
+    last; ``after`` must print ``marker`` followed by JSON. Returns that JSON, decoded. The
+    notebook on disk is not changed. (The browser test and the widget benchmark use this.)
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = ([nbformat.v4.new_code_cell(before)] + [c for c in nb.cells if c.cell_type == "code"]
+                + [nbformat.v4.new_code_cell(after)])
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    for output in nb.cells[-1].outputs:
+        if output.get("name") == "stdout" and marker in output["text"]:
+            return json.loads(output["text"].split(marker, 1)[1])
+    raise RuntimeError(f"{path.name}: the last cell printed no {marker.strip()!r} line")
 
 
 def coalesce_streams(outputs: list) -> list:

@@ -90,6 +90,22 @@ def _check_highlight(highlight, tau: int) -> int | None:
     return highlight
 
 
+def check_graph_args(tau, highlight, show: str, token_labels, shows=SHOWS):
+    """Validate the arguments of a Figure 1 drawing; returns (tau, highlight, token_labels).
+
+    ``show`` must be one of ``shows``; ``token_labels`` (if given) becomes a list of τ strings.
+    """
+    tau = _check_tau(tau)
+    highlight = _check_highlight(highlight, tau)
+    if show not in shows:
+        raise ValueError(f"show must be one of {shows}, got {show!r}")
+    if token_labels is not None:
+        token_labels = [str(s) for s in token_labels]
+        if len(token_labels) != tau:
+            raise ValueError(f"token_labels must hold tau={tau} strings, got {len(token_labels)}")
+    return tau, highlight, token_labels
+
+
 def _layout(steps: list[int]) -> tuple[dict[int, float], list[float]]:
     """x position of each drawn timestep (h(0) sits at x = 0) and of each "…" gap."""
     xs, gaps = {}, []
@@ -116,15 +132,7 @@ def draw_unrolled_graph(tau: int, ax=None, highlight: int | None = None, show: s
     token_labels: optional sequence of τ strings written under the token nodes
     (e.g. the characters of the input).
     """
-    tau = _check_tau(tau)
-    highlight = _check_highlight(highlight, tau)
-    if show not in SHOWS:
-        raise ValueError(f"show must be one of {SHOWS}, got {show!r}")
-    if token_labels is not None:
-        token_labels = [str(s) for s in token_labels]
-        if len(token_labels) != tau:
-            raise ValueError(f"token_labels must hold tau={tau} strings, got {len(token_labels)}")
-
+    tau, highlight, token_labels = check_graph_args(tau, highlight, show, token_labels)
     steps = visible_steps(tau, highlight)
     xs, gaps = _layout(steps)
     x_max = max(xs.values())

@@ -198,26 +198,23 @@ class Box:
 
 
 def log_ticks(low: float, high: float, most: int = 6) -> list[float]:
-    """Powers of ten between low and high, thinned to at most ``most`` of them."""
-    a, b = math.ceil(math.log10(low) - 1e-9), math.floor(math.log10(high) + 1e-9)
-    exps = list(range(a, b + 1))
-    stride = max(1, math.ceil(len(exps) / most))
-    return [10.0 ** e for e in exps[::stride]]
+    """Powers of ten in [low, high] whose exponents are multiples of a round stride (1, 2, 5,
+    10, 20, ...), at most ``most`` of them: 10⁻⁶⁰ 10⁻⁴⁰ 10⁻²⁰ 1, never 10⁻⁸ 10⁻²¹ 10⁻³⁴."""
+    if not 0 < low < high:
+        raise ValueError(f"need 0 < low < high, got {low}, {high}")
+    a = math.ceil(math.log10(low) - 1e-9)
+    b = math.floor(math.log10(high) + 1e-9)
+    for stride in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500):
+        exps = [e for e in range(a, b + 1) if e % stride == 0]
+        if len(exps) <= most:
+            return [10.0 ** e for e in exps]
+    return [10.0 ** a]
 
 
 def power_label(value: float) -> str:
     """10^e written with a superscript exponent: '10⁻³'."""
     e = round(math.log10(value))
     return "10" + str(e).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")) if e != 0 else "1"
-
-
-def int_ticks(low: int, high: int, most: int = 8) -> list[int]:
-    """Whole-number ticks from low to high, at most ``most``, always including both ends' steps."""
-    if high < low:
-        raise ValueError(f"high must be >= low, got {low}..{high}")
-    stride = max(1, math.ceil((high - low + 1) / most))
-    ticks = list(range(low, high + 1, stride))
-    return ticks
 
 
 def nice_ticks(low: float, high: float, most: int = 5) -> list[float]:
@@ -233,6 +230,21 @@ def nice_ticks(low: float, high: float, most: int = 5) -> list[float]:
     while k * step <= high + 1e-9 * step:
         ticks.append(round(k * step, 12))
         k += 1
+    return ticks
+
+
+def step_ticks(tau: int) -> list[int]:
+    """Whole-number timestep ticks for t = 1..τ: every step up to 10, else 1 and round steps."""
+    if isinstance(tau, bool) or not hasattr(tau, "__index__") or tau < 1:
+        raise ValueError(f"tau must be a positive integer, got {tau!r}")
+    tau = int(tau)
+    if tau <= 10:
+        return list(range(1, tau + 1))
+    ticks = [int(v) for v in nice_ticks(0, tau, 6) if v >= 1 and float(v).is_integer()]
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else tau
+    ticks = [1] + [v for v in ticks if v - 1 >= step / 2]
+    if tau - ticks[-1] >= step / 2:
+        ticks.append(tau)
     return ticks
 
 

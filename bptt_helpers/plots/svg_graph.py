@@ -13,36 +13,21 @@ red and point the other way.
 from __future__ import annotations
 
 from .. import style
-from .graph import _check_highlight, _check_tau, _layout, visible_steps
+from .graph import _layout, check_graph_args, visible_steps
 from .svg import INK, MUTED, Svg
 
 ROWS = (("token", "tok"), ("x", "x"), ("h", "h"), ("o", "o"), ("y_hat", "ŷ"), ("L_t", "L"))
 EDGE_LABELS = ("E", "U, b", "V, c", "softmax", "−log")   # between consecutive rows
 NODE_W, NODE_H = 46.0, 22.0
 LEFT_MARGIN = 96.0          # row names and edge labels
+ROW_GAP = 33.0
 SHOWS = ("forward", "backward")
 
 
-def graph_height(row_gap: float = 33.0, token_labels: bool = True) -> float:
-    """Height the graph needs (title, token labels, six rows)."""
-    return 46.0 + (18.0 if token_labels else 0.0) + row_gap * (len(ROWS) - 1) + NODE_H
-
-
 def draw_graph(svg: Svg, x0: float, y0: float, width: float, tau: int, highlight: int | None,
-               show: str = "forward", token_labels=None, row_gap: float = 33.0,
-               title: str | None = None) -> dict:
-    """Draw Figure 1 in the rectangle starting at (x0, y0), ``width`` wide.
-
-    Returns ``{"columns": {t: x centre}, "rows": {key: y centre}}`` for callers that add marks.
-    """
-    tau = _check_tau(tau)
-    highlight = _check_highlight(highlight, tau)
-    if show not in SHOWS:
-        raise ValueError(f"show must be one of {SHOWS}, got {show!r}")
-    if token_labels is not None:
-        token_labels = [str(s) for s in token_labels]
-        if len(token_labels) != tau:
-            raise ValueError(f"token_labels must hold tau={tau} strings, got {len(token_labels)}")
+               show: str = "forward", token_labels=None) -> None:
+    """Draw Figure 1 in the rectangle starting at (x0, y0), ``width`` wide (about 250 high)."""
+    tau, highlight, token_labels = check_graph_args(tau, highlight, show, token_labels, SHOWS)
     back = show == "backward"
     colour = style.BACKWARD if back else style.FORWARD
     dash = "5 3" if back else None
@@ -54,10 +39,10 @@ def draw_graph(svg: Svg, x0: float, y0: float, width: float, tau: int, highlight
     h0_x = x0 + LEFT_MARGIN + NODE_W / 2
     gap_xs = [x0 + LEFT_MARGIN + NODE_W / 2 + g * scale for g in gaps]
     top = y0 + 46.0 + (18.0 if token_labels is not None else 0.0)
-    Y = {key: top + i * row_gap for i, (key, _) in enumerate(ROWS)}
+    Y = {key: top + i * ROW_GAP for i, (key, _) in enumerate(ROWS)}
 
-    heading = title or (f"Figure 1 unrolled, τ = {tau}: "
-                        + ("gradients flow back (dashed)" if back else "the forward pass"))
+    heading = (f"Figure 1 unrolled, τ = {tau}: "
+               + ("gradients flow back (dashed)" if back else "the forward pass"))
     svg.text(x0, y0 + 10, heading, 14, "start", colour, weight="bold")
 
     if highlight is not None:
@@ -109,4 +94,3 @@ def draw_graph(svg: Svg, x0: float, y0: float, width: float, tau: int, highlight
             if i + 1 < len(ROWS):
                 below = Y[ROWS[i + 1][0]]
                 arrow((x, Y[key] + NODE_H / 2), (x, below - NODE_H / 2))
-    return {"columns": X, "rows": Y}

@@ -23,6 +23,7 @@ from ..gradcheck import ROUNDING_TOL, verdict
 from ..lessons.contributions import per_step_terms
 from ..plots.svg import INK, MUTED, Box, Svg, nice_ticks
 from ..plots.svg_sums import colour_bar, heatmap, ring, step_colours, step_strip
+from . import check_view
 from .frames import FrameStepper, frame_html
 
 WIDTH = 940                 # natural width of the picture (user units = CSS px)
@@ -118,10 +119,7 @@ def step_label(view: dict, name: str, labels=None, term_caption=None) -> str:
 def step_picture(view: dict, name: str, labels=None, term_label: str | None = None,
                  term_caption=None) -> Svg:
     """The picture of a view (SVG): stacked bars for a vector, three heatmaps for a matrix."""
-    missing = [k for k in ("t", "T", "so_far", "total", "terms", "done", "max_abs_diff")
-               if k not in view]
-    if missing:
-        raise ValueError(f"view must be a dict from accumulate_view, missing {missing}")
+    check_view(view, ("t", "T", "so_far", "total", "terms", "done", "max_abs_diff"), "accumulate_view")
     ndim = np.ndim(view["so_far"])
     if ndim == 1:
         return _bars(view, name, labels)

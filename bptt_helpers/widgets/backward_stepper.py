@@ -18,10 +18,10 @@ from .. import grads_fast, style
 from ..forward_pass import ForwardCache
 from ..lessons.jacobians import hidden_step_jacobian
 from ..params import Params
-from ..plots.svg import INK, MUTED, Box, Svg, int_ticks, nice_ticks
+from ..plots.svg import INK, MUTED, Box, Svg, nice_ticks, step_ticks
 from ..plots.svg_graph import draw_graph
 from ..validate import check_params
-from . import check_sequence_cache
+from . import check_int, check_sequence_cache, check_view
 from .frames import FrameStepper, frame_html
 
 
@@ -31,14 +31,6 @@ def _check(params: Params, cache) -> ForwardCache:
     if cache.x.shape[-1] != params.d_model or cache.h.shape[-1] != params.n_hidden:
         raise ValueError("cache does not match params (different d_model or n_hidden)")
     return cache
-
-
-def _check_t(t, tau: int) -> int:
-    if isinstance(t, bool) or not isinstance(t, (int, np.integer)):
-        raise TypeError(f"t must be an integer timestep in [1, {tau}], got {t!r}")
-    if not 1 <= t <= tau:
-        raise ValueError(f"t must lie in [1, tau={tau}], got {t}")
-    return int(t)
 
 
 def backward_step_view(params: Params, cache: ForwardCache, t: int) -> dict:
@@ -53,7 +45,7 @@ def backward_step_view(params: Params, cache: ForwardCache, t: int) -> dict:
     """
     cache = _check(params, cache)
     tau = cache.T
-    t = _check_t(t, tau)
+    t = check_int("t", t, 1, tau)
     do = grads_fast.dlogits(cache)                   # (4.1), all t at once
     dh = grads_fast.dhidden(params, cache, do)       # (4.2)-(4.3)
     through_o = do[t - 1] @ params.V
@@ -107,9 +99,8 @@ def step_label(view: dict) -> str:
 
 def step_picture(view: dict, token_labels=None) -> Svg:
     """Figure 1 (backward, column t highlighted) above the two parts of (DL)_h(t) and the progress."""
-    for key in ("t", "tau", "norm_through_o", "norm_through_h", "norm_total", "norms"):
-        if key not in view:
-            raise ValueError(f"view must be a dict from backward_step_view, missing {key!r}")
+    check_view(view, ("t", "tau", "norm_through_o", "norm_through_h", "norm_total", "norms"),
+               "backward_step_view")
     t, tau = view["t"], view["tau"]
     svg = Svg(940, 450, step_label(view))
     draw_graph(svg, 0, 0, 940, tau, t, "backward", token_labels)
@@ -154,7 +145,7 @@ def _progress(svg: Svg, x0: float, y0: float, view: dict) -> None:
         svg.circle(x, y, 3.5, style.BACKWARD)
     svg.circle(box.X(t), box.Y(norms[t - 1]), 8, "none", stroke=INK)
     box.frame()
-    box.xticks(int_ticks(1, tau, 10))
+    box.xticks(step_ticks(tau))
     box.xlabel("t")
     box.yticks(nice_ticks(0, box.ylim[1], 4))
     box.ylabel("‖(DL)_h(t)‖", offset=40)
@@ -193,7 +184,7 @@ class BackwardStepper:
 
     def show(self, t: int) -> dict:
         """Move to step t; return its view."""
-        t = _check_t(t, self.tau)
+        t = check_int("t", t, 1, self.tau)
         self.player.go(self.tau - t)
         return self.views[t]
 

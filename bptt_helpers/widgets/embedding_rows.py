@@ -20,6 +20,7 @@ from ..lessons.embedding_views import dE_contributions
 from ..params import Params
 from ..plots.svg import INK, MUTED, Svg
 from ..plots.svg_sums import UNREAD, colour_bar, heatmap
+from . import check_int, check_view
 from .frames import FrameStepper, frame_html
 
 WIDTH = 940          # natural width of the picture (user units = CSS px)
@@ -48,10 +49,7 @@ def embedding_rows_view(params: Params, cache: ForwardCache, dh, labels, step: i
     if not isinstance(cache, ForwardCache) or cache.batched:
         raise ValueError("cache must be the ForwardCache of ONE sequence (inputs of shape (T,))")
     T = cache.T
-    if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
-        raise TypeError(f"step must be an integer in [0, {T}], got {step!r}")
-    if not 0 <= step <= T:
-        raise ValueError(f"step must lie in [0, {T}] (τ = {T}), got {step}")
+    step = check_int("step", step, 0, T)
     labels = list(labels)
     if len(labels) != params.vocab_size:
         raise ValueError(f"labels must name all {params.vocab_size} vocabulary rows, got {len(labels)}")
@@ -101,10 +99,7 @@ def _vec(v) -> str:
 def _check_view(view) -> dict:
     keys = ("step", "T", "running", "token", "label", "term", "times_read", "rows", "row_labels",
             "counts", "vmax", "complete", "caption", "untouched_rows", "text")
-    missing = [k for k in keys if not isinstance(view, dict) or k not in view]
-    if missing:
-        raise ValueError(f"view must be a dict from embedding_rows_view, missing {missing}")
-    return view
+    return check_view(view, keys, "embedding_rows_view")
 
 
 def readout(view: dict) -> str:

@@ -17,9 +17,9 @@ import numpy as np
 from .. import style
 from ..data import CharVocab
 from ..forward_pass import ForwardCache
-from ..plots.svg import INK, MUTED, Box, Svg, diverging_colours, int_ticks, nice_ticks
+from ..plots.svg import INK, MUTED, Box, Svg, diverging_colours, nice_ticks, step_ticks
 from ..plots.svg_graph import draw_graph
-from . import check_sequence_cache
+from . import check_int, check_sequence_cache, check_view
 from .frames import FrameStepper, frame_html
 
 N_SHOWN = 4  # entries of a vector written out in the text view
@@ -36,14 +36,6 @@ def _check_vocab(vocab, cache: ForwardCache) -> CharVocab:
         raise ValueError(f"vocab has {vocab.size} characters but the cache's ŷ has "
                          f"{cache.y_hat.shape[-1]} entries: they must match")
     return vocab
-
-
-def _check_int(name: str, value, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must lie in [{low}, {high}], got {value}")
-    return int(value)
 
 
 def forward_step_view(cache: ForwardCache, vocab: CharVocab, t: int, top_k: int = 3) -> dict:
@@ -64,8 +56,8 @@ def forward_step_view(cache: ForwardCache, vocab: CharVocab, t: int, top_k: int 
     cache = _check_cache(cache)
     vocab = _check_vocab(vocab, cache)
     tau = cache.T
-    t = _check_int("t", t, 1, tau)
-    top_k = _check_int("top_k", top_k, 1, vocab.size)
+    t = check_int("t", t, 1, tau)
+    top_k = check_int("top_k", top_k, 1, vocab.size)
     i = t - 1                                   # row of step t in every per-step array
     probs = cache.y_hat[i]
     order = np.argsort(-probs, kind="stable")   # most likely first; ties keep vocab order
@@ -146,10 +138,8 @@ def step_label(view: dict) -> str:
 
 def step_picture(view: dict, token_labels=None) -> Svg:
     """Figure 1 with column t highlighted, above x/a/h, the top guesses and the losses so far."""
-    missing = [k for k in ("t", "tau", "x", "a", "h", "top", "target_char", "target_prob",
-                           "all_losses", "running_mean") if k not in view]
-    if missing:
-        raise ValueError(f"view must be a dict from forward_step_view, missing {missing}")
+    check_view(view, ("t", "tau", "x", "a", "h", "top", "target_char", "target_prob", "all_losses",
+                      "running_mean"), "forward_step_view")
     t, tau = view["t"], view["tau"]
     svg = Svg(940, 450, step_label(view))
     draw_graph(svg, 0, 0, 940, tau, t, "forward", token_labels)
@@ -214,7 +204,7 @@ def _losses_so_far(svg: Svg, x0: float, y0: float, view: dict) -> None:
     svg.text(box.x + 4, box.y - 2, f"mean so far {view['running_mean']:.3f} (dashed)", 11,
              fill=INK)
     box.frame()
-    box.xticks(int_ticks(1, tau, 6))
+    box.xticks(step_ticks(tau))
     box.xlabel("step s")
     box.yticks(nice_ticks(0, box.ylim[1], 4))
 
@@ -249,7 +239,7 @@ class ForwardStepper:
 
     def show(self, t: int) -> dict:
         """Move to step t (the slider, the Play button and the picture follow); return the view."""
-        t = _check_int("t", t, 1, self.tau)
+        t = check_int("t", t, 1, self.tau)
         self.player.go(t - 1)
         return self.views[t]
 

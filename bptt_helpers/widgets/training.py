@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import style
 from ..plots.svg import MUTED, Box, Svg, nice_ticks
+from ..plots.training import moving_average
 from .frames import LiveFrame, frame_html, friendly_box
 
 
@@ -51,13 +52,6 @@ def progress_view(losses, total_steps: int, window: int = 20) -> dict:
 MAX_POINTS = 1500          # the per-batch line is thinned to at most this many points
 BATCH_COLOUR = "#9dbfdf"   # the thin per-batch line: a light tint of style.FORWARD
 WIDTH, HEIGHT = 760, 300
-
-
-def _moving_average(values: np.ndarray, window: int) -> np.ndarray:
-    """Mean of each run of ``window`` consecutive values (all of them if fewer): (n,) -> (n - w + 1,)."""
-    window = min(window, values.size)
-    sums = np.cumsum(np.concatenate([[0.0], values]))
-    return (sums[window:] - sums[:-window]) / window
 
 
 def _check_baseline(baseline):
@@ -132,7 +126,7 @@ def loss_picture(losses, total_steps: int, window: int = 20, baseline: float | N
         thin = [(box.X(s), box.Y(v)) for s, v in zip(steps[::stride], values[::stride], strict=True)]
         if len(thin) > 1:
             svg.polyline(thin, BATCH_COLOUR, 1.2)
-        smooth = _moving_average(values, window)
+        smooth = moving_average(values, window)
         s_steps = steps[values.size - smooth.size:]
         pts = [(box.X(s), box.Y(v)) for s, v in zip(s_steps[::stride], smooth[::stride], strict=True)]
         if (s_steps.size - 1) % stride:

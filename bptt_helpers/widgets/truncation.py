@@ -17,9 +17,9 @@ import numpy as np
 from .. import style
 from ..lessons.long_range import input_grad
 from ..lessons.truncated import chunk_bounds, full_grads, relative_error, truncated_grads
-from ..plots.svg import INK, Box, Svg, nice_ticks, power_label
+from ..plots.svg import INK, Box, Svg, log_ticks, nice_ticks, power_label, step_ticks
+from . import check_int, check_view
 from .frames import FrameStepper, frame_html
-from .vanishing import decade_ticks, step_ticks
 
 
 def _norms_over_time(dh: np.ndarray) -> np.ndarray:
@@ -90,17 +90,11 @@ _VIEW_KEYS = ("k", "tau", "bounds", "norms_full", "norms_carry", "norms_reset", 
 
 
 def _check_view(view) -> dict:
-    missing = [k for k in _VIEW_KEYS if not isinstance(view, dict) or k not in view]
-    if missing:
-        raise ValueError(f"view must be a dict from truncation_view, missing {missing}")
-    return view
+    return check_view(view, _VIEW_KEYS, "truncation_view")
 
 
 def _check_table(table) -> dict:
-    missing = [k for k in ("k", *ERROR_KEYS) if not isinstance(table, dict) or k not in table]
-    if missing:
-        raise ValueError(f"table must be a dict from error_table, missing {missing}")
-    return table
+    return check_view(table, ("k", *ERROR_KEYS), "error_table", what="table")
 
 
 def chunks_text(k: int, tau: int, n_chunks: int) -> str:
@@ -205,7 +199,7 @@ def view_picture(view: dict, table: dict) -> Svg:
     right = Box(svg, 560, 66, 370, 200, xlim=(0.5, ks.max() + 0.5), ylim=(low, high), ylog=True)
     svg.text(490, 12, "what truncation loses", 15, weight="bold")
     _legend(svg, 490, 38, [(label, c, d, m) for _, label, c, d, m in ERR_SERIES], gap=12)
-    yticks = decade_ticks(low, high, 5)
+    yticks = log_ticks(low, high, 5)
     right.yticks(yticks, [power_label(v) for v in yticks], grid=True)
     xk = right.X(k)
     svg.line(xk, right.y, xk, right.y + right.h, style.HIGHLIGHT, 2.5)
@@ -243,7 +237,7 @@ class TruncationExplorer:
     def __init__(self, params, inputs, targets, h0=None, k: int = 4):
         self.args = (params, inputs, targets, h0)
         tau = self.tau = int(np.shape(inputs)[-1])
-        k = _check_k(k, tau)
+        k = check_int("k", k, 1, tau)
         self.views = {j: truncation_view(params, inputs, targets, h0, j) for j in range(1, tau + 1)}
         self.table = {"k": list(self.views),
                       **{key: [v[key] for v in self.views.values()] for key in ERROR_KEYS}}
@@ -263,17 +257,10 @@ class TruncationExplorer:
 
     def show(self, k: int) -> dict:
         """Move to truncation length k (slider, Play and picture follow); returns its view."""
-        k = _check_k(k, self.tau)
+        k = check_int("k", k, 1, self.tau)
         self.player.go(k - 1)
         return self.views[k]
 
     def _repr_mimebundle_(self, **kwargs):
         return self.player._repr_mimebundle_(**kwargs)
 
-
-def _check_k(k, tau: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise TypeError(f"k must be an integer in [1, {tau}], got {k!r}")
-    if not 1 <= k <= tau:
-        raise ValueError(f"k must lie in [1, τ = {tau}], got {k}")
-    return int(k)

@@ -11,13 +11,12 @@ view (~2 ms at τ = 100) and sets ONE value, readout and picture together
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import style
 from ..lessons.long_range import norm_profile
-from ..plots.svg import INK, MUTED, Box, Svg, nice_ticks, power_label
+from ..plots.svg import INK, MUTED, Box, Svg, log_ticks, power_label, step_ticks
+from . import check_view
 from .frames import LiveFrame, frame_html, friendly_box
 
 RADIUS_RANGE = (0.25, 4.0)
@@ -66,10 +65,7 @@ def ratio_power(log10_ratio: float) -> str:
 
 def _check_view(view) -> dict:
     keys = ("radius", "tau", "norms", "log10_ratio", "per_step", "verdict")
-    missing = [k for k in keys if not isinstance(view, dict) or k not in view]
-    if missing:
-        raise ValueError(f"view must be a dict from vanishing_view, missing {missing}")
-    return view
+    return check_view(view, keys, "vanishing_view")
 
 
 def view_text(view: dict) -> str:
@@ -91,21 +87,6 @@ def step_label(view: dict) -> str:
             f"{view['verdict']}.")
 
 
-def step_ticks(tau: int) -> list[int]:
-    """Whole-number timestep ticks for t = 1..τ: every step up to 10, else 1 and round steps."""
-    if isinstance(tau, bool) or not isinstance(tau, (int, np.integer)) or tau < 1:
-        raise ValueError(f"tau must be a positive integer, got {tau!r}")
-    tau = int(tau)
-    if tau <= 10:
-        return list(range(1, tau + 1))
-    ticks = [int(v) for v in nice_ticks(0, tau, 6) if v >= 1 and float(v).is_integer()]
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else tau
-    ticks = [1] + [v for v in ticks if v - 1 >= step / 2]
-    if tau - ticks[-1] >= step / 2:
-        ticks.append(tau)
-    return ticks
-
-
 def _log_limits(values, min_decades: float = 4.0) -> tuple[float, float]:
     """Log-axis limits around ``values``: all of them, with a margin, at least ``min_decades`` tall
     (so that a flat curve looks flat)."""
@@ -113,20 +94,6 @@ def _log_limits(values, min_decades: float = 4.0) -> tuple[float, float]:
     low, high = float(logs.min()), float(logs.max())
     mid, half = (low + high) / 2, max((high - low) / 2 + 0.3, min_decades / 2)
     return 10.0 ** (mid - half), 10.0 ** (mid + half)
-
-
-def decade_ticks(low: float, high: float, most: int = 6) -> list[float]:
-    """Powers of ten in [low, high] whose exponents are multiples of a round stride (1, 2, 5,
-    10, 20, ...), at most ``most`` of them: 10⁻⁶⁰ 10⁻⁴⁰ 10⁻²⁰ 1, never 10⁻⁸ 10⁻²¹ 10⁻³⁴."""
-    if not 0 < low < high:
-        raise ValueError(f"need 0 < low < high, got {low}, {high}")
-    a = math.ceil(math.log10(low) - 1e-9)
-    b = math.floor(math.log10(high) + 1e-9)
-    for stride in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500):
-        exps = [e for e in range(a, b + 1) if e % stride == 0]
-        if len(exps) <= most:
-            return [10.0 ** e for e in exps]
-    return [10.0 ** a]
 
 
 def _sup(e: float) -> str:
@@ -148,7 +115,7 @@ def view_picture(view: dict) -> Svg:
     svg.text(0, 36, f"loss at t = τ only; going back, ‖dL/dh(t)‖ changes ×{view['per_step']:.3f} "
              "per step", 12, fill=MUTED)
     box = Box(svg, 84, 62, 556, 200, xlim=(0.5, tau + 0.5), ylim=_log_limits(norms), ylog=True)
-    yticks = decade_ticks(*box.ylim)
+    yticks = log_ticks(*box.ylim)
     box.yticks(yticks, [power_label(v) for v in yticks], grid=True)
     box.frame()
     ticks = step_ticks(tau)
@@ -226,9 +193,4 @@ class VanishingExplorer:
         return self.view
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle)
-        bundle["text/plain"] = self.fallback
-        return bundle
+        return self.widget._repr_mimebundle_(**kwargs)
