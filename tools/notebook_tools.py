@@ -10,10 +10,12 @@ replaced by ids derived from the notebook's name, so re-running gives the same f
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -59,8 +61,49 @@ def stable_widget_ids(nb_json: str, salt: str) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+@contextmanager
+def notebook_lock(path: Path):
+    """Hold an exclusive lock on one notebook (a ``.NAME.lock`` file beside it).
+
+    Every tool that reads a notebook, changes it and writes it back holds this lock from the
+    read to the write, so that two of them (an execution and a metadata edit) never lose
+    each other's changes.
+    """
+    path = Path(path)
+    with open(path.with_name(f".{path.name}.lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_stable(nb, path: Path) -> None:
+    """Write notebook node ``nb`` to ``path`` in the stored, byte-stable form."""
+    import nbformat
+
+    text = stable_widget_ids(nbformat.writes(nb) + "\n", Path(path).stem)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+@contextmanager
+def edit(path: Path):
+    """Change a stored notebook without running it: ``with edit(p) as nb: ...`` (locked)."""
+    import nbformat
+
+    with notebook_lock(path):
+        nb = nbformat.read(path, as_version=4)
+        yield nb
+        write_stable(nb, path)
+
+
 def execute(path: Path, timeout: int = 600) -> None:
     """Run ``path`` in a fresh kernel (cwd = its folder) and save it in place, stable."""
+    with notebook_lock(path):
+        _execute(Path(path), timeout)
+
+
+def _execute(path: Path, timeout: int) -> None:
     import nbformat
     from nbclient import NotebookClient
 
@@ -76,9 +119,7 @@ def execute(path: Path, timeout: int = 600) -> None:
         nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}
-    text = nbformat.writes(nb) + "\n"
-    text = stable_widget_ids(text, path.stem)
-    path.write_text(text, encoding="utf-8")
+    write_stable(nb, path)
 
 
 def run_probe(path: Path, before: str, after: str, marker: str, timeout: int = 600):
