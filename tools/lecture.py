@@ -33,6 +33,7 @@ from pathlib import Path
 
 from tools.page_a11y import A11Y_CSS as _A11Y_CSS
 from tools.page_a11y import A11Y_JS as _A11Y_JS
+from tools.page_a11y import DATA_PNG_BLOCK
 from tools.present import find_notebook, series_notebooks, voila_command  # noqa: F401 (re-exported)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -95,6 +96,7 @@ LOCAL_URLS = {
 #   to the page: map those module names onto the vendored dist/ folder.
 _OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {% block html_head_js_mermaidjs %}{% endblock %}
+""" + DATA_PNG_BLOCK + """
 {% block jupyter_widgets %}
 {%- if "widgets" in nb.metadata -%}
 <script>
@@ -226,7 +228,7 @@ def export(kind: str, out: Path, notebooks: list[Path] | None = None,
     pages = []
     entries = []
     for path in notebooks:
-        nb = nbformat.read(path, as_version=4)
+        nb = view_for(nbformat.read(path, as_version=4), kind)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
         body = link_pages(body, exporter.file_extension)
         page = out / f"{path.stem}{exporter.file_extension}"
@@ -236,6 +238,21 @@ def export(kind: str, out: Path, notebooks: list[Path] | None = None,
         entries.append((page.name, path.stem, notebook_title(nb), sections))
     (out / "index.html").write_text(index_page(kind, entries), encoding="utf-8")
     return pages
+
+
+def view_for(nb, kind: str):
+    """What of a stored notebook a page shows (a changed copy; the notebook is left alone).
+
+    Speaker notes (markdown cells of slide type ``notes``) are for the lecturer: the slides
+    carry them (reveal.js's speaker view, key S), the static HTML for students does not.
+    """
+    import copy
+
+    nb = copy.deepcopy(nb)
+    if kind == "html":
+        nb.cells = [c for c in nb.cells
+                    if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+    return nb
 
 
 _NOTEBOOK_LINK = re.compile(r'href="(\d\d_[\w-]+)\.ipynb(#[^"]*)?"')

@@ -82,3 +82,22 @@ A11Y_JS = """
     childList: true, subtree: true, attributes: true, attributeFilter: ['class']});
 })();
 """
+
+# A figure's text alternative: the package stores it with the figure's PNG, in the output's
+# metadata (``output.metadata["image/png"]["alt"]``, see bptt_helpers); this template block (for
+# nbconvert's and Voilà's 'lab' templates) writes it as the image's alt. nbconvert would otherwise
+# write "No description has been provided for this image".
+DATA_PNG_BLOCK = """
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+{%- if alt %} alt="{{ alt | escape_html }}"{% endif %}
+{%- set width = output | get_metadata('width', 'image/png') -%}
+{%- if width is not none %} width={{ width | escape_html }}{% endif %}
+{%- set height = output | get_metadata('height', 'image/png') -%}
+{%- if height is not none %} height={{ height | escape_html }}{% endif %}
+>
+</div>
+{%- endblock data_png %}
+"""
