@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools.student import build, strip_solutions, student_notebook
+from tools.student import build, drop_speaker_notes, is_speaker_notes, strip_solutions, student_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -79,6 +79,18 @@ def test_student_copies_are_valid_notebooks(student_dir):
         nbformat.validate(nbformat.read(path, as_version=4))
 
 
+def test_student_copies_carry_no_speaker_notes(student_dir):
+    """Speaker notes are for the lecturer: every other cell stays, in order."""
+    for path in NOTEBOOKS:
+        stored = nbformat.read(path, as_version=4)
+        copy = nbformat.read(student_dir / path.name, as_version=4)
+        assert not any(is_speaker_notes(c) for c in copy.cells), path.name
+        kept = [c for c in stored.cells if not is_speaker_notes(c)]
+        assert [c.cell_type for c in copy.cells] == [c.cell_type for c in kept], path.name
+        assert [c.source for c in copy.cells if c.cell_type == "markdown"] == [
+            c.source for c in kept if c.cell_type == "markdown"], path.name
+
+
 def _code_lines(nb) -> list[str]:
     return [line.strip() for c in nb.cells if c.cell_type == "code" for line in c.source.splitlines()]
 
@@ -89,7 +101,7 @@ def test_no_solution_text_leaks(student_dir):
     the stripped cells have no outputs left.
     """
     for path in WITH_EXERCISES:
-        solved = nbformat.read(path, as_version=4)
+        solved = drop_speaker_notes(nbformat.read(path, as_version=4))  # as the student copy
         _, removed = student_notebook(solved)
         assert removed, f"{path.name}: markers found but nothing removed"
         student_nb = nbformat.read(student_dir / path.name, as_version=4)
@@ -120,7 +132,7 @@ def test_checkers_reject_placeholder_and_accept_solution(path, student_dir):
     """Run the student copy: each checker that passes on the stored solution now says ✗."""
     from nbclient import NotebookClient
 
-    solved = nbformat.read(path, as_version=4)
+    solved = drop_speaker_notes(nbformat.read(path, as_version=4))  # cell by cell as the copy
     student = nbformat.read(student_dir / path.name, as_version=4)
     NotebookClient(student, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()

@@ -12,6 +12,9 @@ The student copy replaces those lines (markers included) by
 ``raise NotImplementedError("<hint>")`` at the same indentation and clears the
 outputs of that cell, so the checker in the cell reports "not implemented yet"
 until the student writes the equation.
+
+Speaker notes (markdown cells of slide type ``notes``, for the lecturer's reveal.js speaker
+view) are left out of the student copy, as they are of the static HTML.
 """
 
 from __future__ import annotations
@@ -58,14 +61,26 @@ def strip_solutions(source: str) -> tuple[str, list[str]]:
     return text, removed
 
 
+def is_speaker_notes(cell) -> bool:
+    """A cell for the lecturer only: slide type ``notes`` (reveal.js speaker view, key S)."""
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+
+
+def drop_speaker_notes(nb):
+    """Remove the speaker-notes cells of notebook ``nb`` in place; returns ``nb``."""
+    nb.cells = [c for c in nb.cells if not is_speaker_notes(c)]
+    return nb
+
+
 def student_notebook(nb):
-    """A copy of notebook ``nb`` (nbformat node) with solutions stripped and their outputs cleared.
+    """A copy of notebook ``nb`` (nbformat node) with solutions stripped and their outputs
+    cleared, and without speaker notes.
 
     Returns ``(copy, removed_blocks)``.
     """
     import copy
 
-    nb = copy.deepcopy(nb)
+    nb = drop_speaker_notes(copy.deepcopy(nb))
     removed = []
     for cell in nb.cells:
         if cell.cell_type != "code" or "# BEGIN SOLUTION" not in cell.source:
