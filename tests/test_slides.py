@@ -118,7 +118,7 @@ def test_slides_load_only_local_copies(slides, path):
 def test_slides_have_the_expected_sections(slides, path):
     out, pages = slides
     html = pages[path.stem].read_text(encoding="utf-8")
-    nb = nbformat.read(path, as_version=4)
+    nb = lecture.view_for(nbformat.read(path, as_version=4), "slides")
     expected = expected_outline(nb)
     got = lecture.slide_outline(html)
     assert len(got) == len(expected), (
@@ -129,9 +129,71 @@ def test_slides_have_the_expected_sections(slides, path):
             # math stays TeX source in the page (MathJax typesets it in the browser)
             assert plain(g["title"]) == e["title"], f"{path.name} section {i}: title"
     assert html.count('class="fragment"') == sum(e["fragments"] for e in expected)
-    # skipped cells (the setup cell) are not shown; every other cell is
+    # skipped cells (the setup cell) are not shown; every other cell of the slide view is
     shown = [c for c in nb.cells if slide_type(c) not in ("skip",)]
     assert html.count('class="jp-Cell ') == len(shown)
+    # code input only where a cell is tagged to show it
+    shown_code = [c for c in nb.cells if c.cell_type == "code" and slide_type(c) != "skip"
+                  and not c.metadata.get("transient", {}).get("remove_source")]
+    assert all(lecture.shows_code(c) for c in shown_code)
+
+
+# ---------------------------------------------------------------- the slide view of a notebook
+
+def _code(source, outputs=(), slide="-", tags=()):
+    cell = nbformat.v4.new_code_cell(source, metadata={"slideshow": {"slide_type": slide}})
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in outputs]
+    return cell
+
+
+def _markdown(source, slide="-"):
+    return nbformat.v4.new_markdown_cell(source, metadata={"slideshow": {"slide_type": slide}})
+
+
+LISTING = 'def f(a,\n      b):\n    """Doc."""\n\n    return a\n\n'
+
+
+def test_slide_view_hides_code_and_listings_but_keeps_every_markdown_cell():
+    nb = nbformat.v4.new_notebook(cells=[
+        _markdown("# Title", "slide"),
+        _code("print(getsource(f))", [LISTING]),                      # only a listing: gone
+        _code("print(getsource(f)); print(1)", [LISTING + "x: (3, 4)\n"]),  # the result stays
+        _code("x[[0, 0]] += 1", ["[1. 0.]\n"], tags=["slide-code"]),   # the code is the lesson
+        _markdown("## Next", "subslide"),
+        _code("y = 2", [], slide="subslide"),                       # nothing to show: gone
+        _markdown("Text after it"),
+    ])
+    view = lecture.view_for(nb, "slides")
+    sources = [c.source for c in view.cells]
+    assert sources == ["# Title", "print(getsource(f)); print(1)", "x[[0, 0]] += 1", "## Next",
+                       "Text after it"]
+    result, lesson = view.cells[1], view.cells[2]
+    assert result.metadata["transient"]["remove_source"] and result.outputs[0]["text"] == "x: (3, 4)\n"
+    assert "transient" not in lesson.metadata and lesson.outputs[0]["text"] == "[1. 0.]\n"
+    # the notebook itself is untouched
+    assert nb.cells[1].outputs[0]["text"] == LISTING and "transient" not in nb.cells[2].metadata
+
+
+def test_slide_view_moves_a_dropped_cells_slide_break_to_the_next_cell_shown():
+    nb = nbformat.v4.new_notebook(cells=[
+        _markdown("# Title", "slide"), _code("z = 1", [], slide="subslide"), _markdown("After")])
+    view = lecture.view_for(nb, "slides")
+    assert [slide_type(c) for c in view.cells] == ["slide", "subslide"]
+
+
+def test_without_listings_keeps_printed_results():
+    text = ("def f(a,\n      b\n) -> int:\n    return a\n\nx: (3, 4)\n"
+            "# ---- bptt_helpers.train.train\n@cache\ndef g():\n    pass\n\nloss 3.2\n")
+    assert lecture.without_listings(text) == "x: (3, 4)\nloss 3.2\n"
+
+
+def test_html_view_drops_speaker_notes_only():
+    nb = nbformat.v4.new_notebook(cells=[_markdown("# T", "slide"), _markdown("**Speaker notes.** x")])
+    nb.cells[1].metadata["slideshow"]["slide_type"] = "notes"
+    assert [c.source for c in lecture.view_for(nb, "html").cells] == ["# T"]
+    assert len(lecture.view_for(nb, "slides").cells) == 2
 
 
 def test_slide_outline_reads_nested_sections():

@@ -43,6 +43,12 @@ SERIES_TITLE = "Backpropagation Through Time, equation by equation"
 # The index lists each deck's sections in a grey that still reads at 7:1 on white (style.NEUTRAL, 3.4:1, is
 # for lines in figures, not for text).
 INDEX_GREY = "#595959"
+# The cell tag that shows a code cell's input on the slides (by default the slides show only
+# outputs: the code stays in the notebook).
+SHOW_CODE_TAG = "slide-code"
+# reveal.js lays every slide out at this size (CSS px) and scales it to the screen: a 16:9
+# projector at 1280x720 shows it 1:1. tests/test_decks.py measures every slide against it.
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,16 @@ require.config({paths: {"@jupyter-widgets": "vendor/html-manager/dist",
 {% block footer_js %}{{ super() }}
 <script>{% raw %}""" + _A11Y_JS + """{% endraw %}</script>
 {% endblock footer_js %}
+"""
+
+
+# Slides only, on top of reveal.js's 'white' theme and the notebook CSS: headings keep their
+# case (the theme's capitals would turn dE[idx] into DE[IDX]); figures and the steppers'
+# pictures are scaled to leave room for a title and a few lines on a 1280x720 slide.
+SLIDES_CSS = """
+.reveal h1, .reveal h2, .reveal h3, .reveal h4 { text-transform: none; }
+.reveal .jp-RenderedImage img { max-height: 440px; max-width: 100%; width: auto; height: auto; }
+.reveal .bptt-frame svg { max-height: 400px !important; }
 """
 
 
@@ -206,7 +222,8 @@ def _exporter(kind: str):
             continue
         setattr(exporter, name, url)
     if kind == "slides":
-        exporter.reveal_scroll = True  # long derivation slides scroll instead of being cut off
+        exporter.reveal_scroll = True  # a slide that would still not fit scrolls instead of being cut off
+        exporter.reveal_width, exporter.reveal_height = str(SLIDE_WIDTH), str(SLIDE_HEIGHT)
         exporter.reveal_theme = "white"  # its fonts ship with reveal.js ('simple' loads Google Fonts)
     return exporter
 
@@ -231,6 +248,8 @@ def export(kind: str, out: Path, notebooks: list[Path] | None = None,
         nb = view_for(nbformat.read(path, as_version=4), kind)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
         body = link_pages(body, exporter.file_extension)
+        if kind == "slides":
+            body = body.replace("</head>", f"<style>{SLIDES_CSS}</style>\n</head>", 1)
         page = out / f"{path.stem}{exporter.file_extension}"
         page.write_text(body, encoding="utf-8")
         pages.append(page)
@@ -250,9 +269,75 @@ def view_for(nb, kind: str):
 
     nb = copy.deepcopy(nb)
     if kind == "html":
-        nb.cells = [c for c in nb.cells
-                    if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+        nb.cells = [c for c in nb.cells if slide_type(c) != "notes"]
+    elif kind == "slides":
+        nb.cells = slide_cells(nb.cells)
     return nb
+
+
+def slide_type(cell) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type") or "-"
+
+
+def shows_code(cell) -> bool:
+    """A code cell whose input the slides show: tagged ``slide-code`` (the code is the lesson)."""
+    return SHOW_CODE_TAG in cell.metadata.get("tags", [])
+
+
+_LISTING_START = re.compile(r"^(def |class |async def |@|# ---- )")
+_LISTING_GOES_ON = re.compile(r"^(\s|\)|$)")
+
+
+def without_listings(text: str) -> str:
+    """Printed text with the source listings (``print(getsource(f))``) taken out.
+
+    A listing starts at a line ``def``/``class``/a decorator/``# ---- module.name`` and goes on
+    over indented and blank lines (and a signature's closing ``)``), as Python source does.
+    """
+    kept, inside = [], False
+    for line in text.splitlines(keepends=True):
+        if _LISTING_START.match(line) or (inside and _LISTING_GOES_ON.match(line)):
+            inside = True
+            continue
+        inside = False
+        kept.append(line)
+    return "".join(kept)
+
+
+def _drop_listings(cell) -> None:
+    outputs = []
+    for out in cell.outputs:
+        if out.get("output_type") == "stream":
+            out["text"] = without_listings("".join(out["text"]))
+            if not out["text"].strip():
+                continue
+        outputs.append(out)
+    cell.outputs = outputs
+
+
+def slide_cells(cells: list) -> list:
+    """The cells as the slides show them: code input hidden and source listings taken out of
+    the printed output, unless the cell is tagged ``slide-code`` (there the code is the lesson).
+
+    A code cell with nothing left to show is left out; if it opened a slide or a sub-slide,
+    the next cell shown opens it instead.
+    """
+    out, opens = [], None
+    for cell in cells:
+        kind = slide_type(cell)
+        if cell.cell_type == "code" and not shows_code(cell) and kind != "skip":
+            cell.metadata.setdefault("transient", {})["remove_source"] = True
+            _drop_listings(cell)
+            if not cell.outputs:
+                if kind in ("slide", "subslide") and opens != "slide":
+                    opens = kind
+                continue
+        if opens and kind not in ("skip", "notes"):
+            if kind not in ("slide", "subslide") or opens == "slide":
+                cell.metadata.setdefault("slideshow", {})["slide_type"] = opens
+            opens = None
+        out.append(cell)
+    return out
 
 
 _NOTEBOOK_LINK = re.compile(r'href="(\d\d_[\w-]+)\.ipynb(#[^"]*)?"')
@@ -265,7 +350,11 @@ def link_pages(body: str, extension: str) -> str:
 
 
 def index_page(kind: str, entries: list[tuple[str, str, str, list[str]]]) -> str:
-    """A plain page linking every notebook's page (and, for slides, listing its sections)."""
+    """A plain page linking every notebook's page (and, for slides, listing its sections).
+
+    Titles keep their TeX (``$\\tau$``); the page typesets it with the vendored MathJax, as
+    the notebooks' pages do, so no ``$`` shows.
+    """
     from bptt_helpers import style
 
     what = "Slides" if kind == "slides" else "Notebooks (static HTML)"
@@ -286,6 +375,11 @@ def index_page(kind: str, entries: list[tuple[str, str, str, list[str]]]) -> str
 <head>
 <meta charset="utf-8">
 <title>{html.escape(SERIES_TITLE)} · {what}</title>
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({{tex2jax: {{inlineMath: [['$', '$']], processEscapes: true}},
+                    messageStyle: 'none'}});
+</script>
+<script src="{LOCAL_URLS['mathjax_url']}"></script>
 <style>
 body {{ font-family: sans-serif; font-size: {style.FONT_SIZE + 4}px; max-width: 50em; margin: 2em auto;
        padding: 0 1em; line-height: 1.5; }}

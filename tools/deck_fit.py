@@ -1,0 +1,127 @@
+"""Measure every slide of built reveal.js decks in Chromium: does it fit, does it show code?
+
+    python -m tools.deck_fit build/slides            # per-deck table, then every slide too tall
+
+Each deck is opened offline in headless Chromium at the projector size (1280x720 CSS px);
+every slide (horizontal and vertical) is visited through reveal.js's API with all its
+fragments shown, and its content height (``scrollHeight`` of its <section>) is compared with
+the height reveal.js lays slides out at. A slide "shows code" when a code cell's input area
+is visible on it. tests/test_decks.py runs this over every deck.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+VIEWPORT = {"width": 1280, "height": 720}
+CHROMIUM = "/usr/bin/chromium"
+
+# Visit every slide; return what is on it. Fragments are all shown (the slide at its fullest).
+_MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'], R => {
+  const out = [];
+  for (const s of R.getSlides()) {
+    const i = R.getIndices(s);
+    R.slide(i.h, i.v, Number.MAX_SAFE_INTEGER);
+    s.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
+    const visible = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    const code = [...s.querySelectorAll('.jp-CodeCell .jp-InputArea')].some(visible);
+    const heading = s.querySelector('h1, h2, h3, h4');
+    out.push({h: i.h, v: i.v || 0, height: s.scrollHeight, limit: R.getConfig().height,
+              code, notes: !!s.querySelector('aside.notes'),
+              title: heading ? heading.textContent.replace('¶', '').trim() : ''});
+  }
+  R.slide(0, 0);
+  resolve(out);
+}))"""
+
+
+@dataclass(frozen=True)
+class Slide:
+    deck: str
+    h: int
+    v: int
+    height: int
+    limit: int
+    code: bool
+    notes: bool
+    title: str
+
+    @property
+    def overflows(self) -> bool:
+        return self.height > self.limit + 1
+
+    def where(self) -> str:
+        return f"{self.deck} slide {self.h}.{self.v} {self.title[:50]!r}"
+
+
+def open_offline(browser, viewport=VIEWPORT):
+    """A browser context that can read local files and reaches nothing else."""
+    context = browser.new_context(viewport=viewport)
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                  else route.abort())
+    return context
+
+
+def wait_ready(page, timeout: int = 60_000) -> None:
+    """Until reveal.js is ready, MathJax has typeset and every stored widget view has rendered."""
+    page.wait_for_selector(".reveal.ready", timeout=timeout)
+    page.wait_for_function("""() => {
+      const views = document.querySelectorAll(
+        'script[type="application/vnd.jupyter.widget-view+json"]').length;
+      const mj = !window.MathJax || !MathJax.Hub || MathJax.Hub.queue.pending === 0;
+      return mj && document.querySelectorAll('.widget-subarea > .lm-Widget').length >= views;
+    }""", timeout=timeout)
+
+
+def measure_deck(page, deck: Path) -> list[Slide]:
+    page.goto(Path(deck).resolve().as_uri())
+    wait_ready(page)
+    page.wait_for_timeout(300)  # layout after the last typeset
+    return [Slide(deck=Path(deck).name, **r) for r in page.evaluate(_MEASURE)]
+
+
+def measure(decks: list[Path], executable: str = CHROMIUM) -> list[Slide]:
+    from playwright.sync_api import sync_playwright
+
+    slides = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        context = open_offline(browser)
+        for deck in decks:
+            page = context.new_page()
+            slides += measure_deck(page, deck)
+            page.close()
+        browser.close()
+    return slides
+
+
+def table(slides: list[Slide]) -> str:
+    """Per deck: slides, overflowing, showing code, with speaker notes; and the total."""
+    decks = list(dict.fromkeys(s.deck for s in slides))
+    rows = [f"{'deck':<40} {'slides':>6} {'too tall':>8} {'code':>5} {'notes':>5}"]
+    for name in decks + ["total"]:
+        group = [s for s in slides if name in ("total", s.deck)]
+        rows.append(f"{name:<40} {len(group):>6} {sum(s.overflows for s in group):>8} "
+                    f"{sum(s.code for s in group):>5} {sum(s.notes for s in group):>5}")
+    return "\n".join(rows)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.deck_fit", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", type=Path, help="a folder built by `make slides`")
+    args = parser.parse_args(argv)
+    slides = measure(sorted(args.folder.glob("*.slides.html")))
+    print(table(slides))
+    for s in slides:
+        if s.overflows:
+            print(f"too tall ({s.height / s.limit:.2f}x): {s.where()}")
+    return 1 if any(s.overflows for s in slides) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
