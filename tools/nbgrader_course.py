@@ -38,6 +38,27 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
 c.CourseDirectory.course_id = "bptt-notebooks"
 c.Execute.timeout = 600          # per cell: notebook 10 trains 18 small models in one cell
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}
+
+# Speaker notes (markdown cells of slide type "notes") are for the lecturer: the release leaves
+# them out, as `make student` does. (Read by a Python without nbgrader, this part does nothing.)
+try:
+    from nbconvert.preprocessors import Preprocessor
+    from nbgrader.converters import GenerateAssignment
+except ImportError:
+    pass
+else:
+    class DropSpeakerNotes(Preprocessor):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.enabled = True  # an nbconvert preprocessor does nothing unless enabled
+
+        def preprocess(self, nb, resources):
+            nb.cells = [cell for cell in nb.cells
+                        if cell.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+            return nb, resources
+
+    c.GenerateAssignment.preprocessors = [
+        DropSpeakerNotes, *GenerateAssignment.class_traits()["preprocessors"].default()]
 '''
 
 
@@ -71,6 +92,17 @@ def nbgrader(course: Path, *args: str) -> None:
     # as in an activated venv: nbgrader runs the `alembic` script that sits beside this Python
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     subprocess.run(cmd, cwd=course, check=True, env=env)
+
+
+def check_release(course: Path, name: str) -> None:
+    """The release a student receives holds no speaker notes (slide type ``notes``)."""
+    import nbformat
+
+    from tools.student import is_speaker_notes
+
+    release = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
+    if any(is_speaker_notes(cell) for cell in release.cells):
+        raise SystemExit(f"nbgrader release of {name} still holds speaker notes (slide type 'notes')")
 
 
 def submit(course: Path, name: str) -> None:
@@ -128,6 +160,7 @@ def roundtrip(course: Path, names: list[str], jobs: int = 1) -> dict[tuple[str, 
             nbgrader(course, "db", "student", "add", student)
         for name in names:
             nbgrader(course, "generate_assignment", name, "--force")
+            check_release(course, name)
             submit(course, name)
             nbgrader(course, "autograde", name, "--force")
         result = scores(course, names)
