@@ -1,12 +1,25 @@
-"""The live, code-free view of one notebook: Voilà (``make present NB=04``)."""
+"""The live, code-free view of one notebook: Voilà (``make present NB=04``).
+
+Voilà runs with the series' own template, ``bptt`` (tools/voila_template/voila/templates/bptt:
+Voilà's 'lab' template plus the accessibility CSS and script of the static pages, see
+tools/page_a11y.py). Voilà looks for templates in ``<JUPYTER_PATH entry>/voila/templates/<name>``
+and has no option that adds a folder to that search, so :func:`voila_command` starts Voilà
+through this file, which puts tools/voila_template first on JUPYTER_PATH (for that process and
+its kernels only) and passes ``--template=bptt``: whoever runs the command (``make present``,
+the browser tests) needs no setup.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
+# as tools/page_a11y.py (VOILA_ROOT, VOILA_TEMPLATE); not imported, so that this file runs alone
+VOILA_ROOT = Path(__file__).resolve().parent / "voila_template"
+VOILA_TEMPLATE = "bptt"
 
 
 def series_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
@@ -30,6 +43,29 @@ def find_notebook(spec: str, folder: Path = NOTEBOOKS) -> Path:
 
 
 def voila_command(notebook: Path, port: int, ip: str = "127.0.0.1") -> list[str]:
-    """Voilà serving one notebook: cells run in a fresh kernel, code hidden, widgets live."""
-    return [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
-            f"--Voila.ip={ip}", "--theme=light"]
+    """Voilà serving one notebook: cells run in a fresh kernel, code hidden, widgets live, through
+    the series' template (run by :func:`run_voila`, which finds it)."""
+    return [sys.executable, str(Path(__file__).resolve()), str(notebook), "--no-browser",
+            f"--port={port}", f"--Voila.ip={ip}", "--theme=light", f"--template={VOILA_TEMPLATE}"]
+
+
+def voila_env(env: dict | None = None) -> dict:
+    """``env`` (default: this process's) with the series' template folder first on JUPYTER_PATH."""
+    env = dict(os.environ if env is None else env)
+    rest = env.get("JUPYTER_PATH", "")
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(VOILA_ROOT), rest) if p)
+    return env
+
+
+def run_voila(argv: list[str]) -> int:
+    """Voilà with ``argv``, in this process, its templates searched in VOILA_ROOT first."""
+    os.environ.update(voila_env())
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+    from voila.app import main
+
+    sys.argv = ["voila", *argv]
+    return main() or 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_voila(sys.argv[1:]))
