@@ -21,7 +21,7 @@ def test_one_row_jacobian_is_zero_except_row_i():
     expected = np.zeros((4, 3))
     expected[2] = h
     np.testing.assert_array_equal(jac, expected)
-    assert any(p.get_edgecolor()[:3] == matplotlib.colors.to_rgb(style.HIGHLIGHT) for p in ax.patches)
+    assert any(p.get_edgecolor()[:3] == matplotlib.colors.to_rgb(style.HIGHLIGHT_EDGE) for p in ax.patches)
     with pytest.raises(ValueError, match="i must be"):
         sums.draw_one_row_jacobian(h, 4, 4)
     with pytest.raises(ValueError, match="h must be"):

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import style
+from .describe import describe, join
 
 
 def plot_cache_cost(taus, nbytes, seconds=None, ax=None):
@@ -24,7 +25,8 @@ def plot_cache_cost(taus, nbytes, seconds=None, ax=None):
     if taus.ndim != 1 or taus.shape != nbytes.shape or taus.size < 2:
         raise ValueError(f"taus and nbytes must be 1-D of equal length >= 2, got shapes "
                          f"{taus.shape} and {nbytes.shape}")
-    if ax is None:
+    own_figure = ax is None
+    if own_figure:
         _, ax = plt.subplots(figsize=(8, 4.5))
     ax.plot(taus, nbytes / 1024, "o-", color=style.FORWARD, label="cache size (KiB)")
     ax.set_xlabel("τ (timesteps)")
@@ -39,9 +41,21 @@ def plot_cache_cost(taus, nbytes, seconds=None, ax=None):
         twin.spines["right"].set_visible(True)
         twin.plot(taus, seconds * 1e3, "s--", color=style.BACKWARD,
                   label="forward + backward (ms)")
-        twin.set_ylabel("milliseconds", color=style.BACKWARD)
+        twin.set_ylabel("milliseconds", color=style.BACKWARD_INK)
         twin.set_ylim(bottom=0)
         handles = handles + twin.get_lines()
     ax.legend(handles=handles, loc="upper left")
     ax.set_title("the cost of a longer sequence")
+    if own_figure:
+        kib = nbytes / 1024
+        parts = [f"The memory the forward cache holds (blue, solid, circles) is a straight line in τ: "
+                 f"{kib[0]:.1f} KiB at τ = {taus[0]}, {kib[-1]:.0f} KiB at τ = {taus[-1]}"]
+        if seconds is not None:
+            parts.append("The time of one forward and backward pass (red, dashed, squares, right axis) "
+                         "rises close to a straight line too, but noisily: it changes from run to run "
+                         "and machine to machine")
+        describe(ax.figure, "Line chart: the size of the forward cache"
+                            + (" and the time of forward plus backward" if seconds is not None else "")
+                            + f" against the sequence length τ, from {taus[0]} to {taus[-1]}",
+                 join(*parts))
     return ax

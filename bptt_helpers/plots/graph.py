@@ -11,14 +11,16 @@ every L(t) feeding the mean L = (1/τ) Σ_t L(t) at the bottom (eq 1.2).
 and last columns with "…" in between). Three looks:
 
 - ``show="forward"``: the forward pass, arrows along the data flow, in ``style.FORWARD``;
-- ``show="backward"``: the same graph with every arrow reversed, in ``style.BACKWARD``
-  (gradients flow from L back to the parameters' uses);
+- ``show="backward"``: the same graph with every arrow reversed, dashed, in ``style.BACKWARD``
+  (gradients flow from L back to the parameters' uses; dashed so that the two views differ by
+  more than colour, as in the SVG widgets);
 - ``show="plan"``: the plan of attack of §2: the logit gradients (DL)_o(t) are all
   computed at once ("parallel"), the hidden-state gradients (DL)_h(t) one after the
   other from t = τ down to 1 ("sequential").
 
 Every node and column is tagged with a gid (``"node:h:3"``, ``"column:3"``) so tests
-and widgets can find them.
+and widgets can find them. The figure carries its words (``plots.describe``): a text
+alternative and a "What to notice" caption, from :func:`describe_unrolled_graph`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from .. import style
+from .describe import FigureText, describe, join
 
 SHOWS = ("forward", "backward", "plan")
 MAX_FULL_COLUMNS = 12   # up to this τ every column is drawn
@@ -129,6 +132,7 @@ def draw_unrolled_graph(tau: int, ax=None, highlight: int | None = None, show: s
     highlight: a timestep t in [1, τ] whose column is emphasised (``style.HIGHLIGHT``).
     show: ``"forward"`` (data flow, blue), ``"backward"`` (every arrow reversed, red) or
     ``"plan"`` (§2: parallel logit gradients, sequential hidden-state gradients).
+    A figure made here carries its words (:func:`describe_unrolled_graph`).
     token_labels: optional sequence of τ strings written under the token nodes
     (e.g. the characters of the input).
     """
@@ -137,7 +141,8 @@ def draw_unrolled_graph(tau: int, ax=None, highlight: int | None = None, show: s
     xs, gaps = _layout(steps)
     x_max = max(xs.values())
     loss_x = (xs[steps[0]] + x_max) / 2
-    if ax is None:
+    own_figure = ax is None
+    if own_figure:
         width = min(3.0 + 1.45 * (len(steps) + len(gaps)), 20.0)
         _, ax = plt.subplots(figsize=(width, 6.6))
 
@@ -157,16 +162,15 @@ def draw_unrolled_graph(tau: int, ax=None, highlight: int | None = None, show: s
         ax.add_patch(box)
         ax.text(x, y, text, ha="center", va="center", fontsize=style.FONT_SIZE, zorder=4)
 
-    def arrow(p, q, col, label=None, reverse=False, lw=1.6):
-        """An edge p -> q (q -> p if reverse), with an optional label to its right."""
+    def arrow(p, q, col, reverse=False, lw=1.6):
+        """An edge p -> q (q -> p if reverse); gradient edges (BACKWARD) are dashed."""
         if reverse:
             p, q = q, p
+        dashed = col == style.BACKWARD
         patch = FancyArrowPatch(p, q, arrowstyle="-|>", mutation_scale=16, color=col, lw=lw,
-                                shrinkA=0, shrinkB=0, zorder=2)
+                                shrinkA=0, shrinkB=0, zorder=2,
+                                linestyle=style.BACKWARD_LINESTYLE if dashed else style.FORWARD_LINESTYLE)
         ax.add_patch(patch)
-        if label:
-            ax.text((p[0] + q[0]) / 2 + 0.08, (p[1] + q[1]) / 2, label, ha="left",
-                    va="center", fontsize=style.FONT_SIZE - 3, color=col, zorder=4)
 
     half_h = NODE_H / 2
     # highlight band behind column t
@@ -187,10 +191,10 @@ def draw_unrolled_graph(tau: int, ax=None, highlight: int | None = None, show: s
         if gap_before:
             g = next(g for g in gaps if previous_x < g < x)
             ax.text(g, ROW_Y["h"], "…", ha="center", va="center", fontsize=style.FONT_SIZE + 4,
-                    color=rec_colour, zorder=4)
+                    color=_ink(rec_colour), zorder=4)
             for row in ("token", "x", "o", "y_hat", "L_t"):
                 ax.text(g, ROW_Y[row], "…", ha="center", va="center",
-                        fontsize=style.FONT_SIZE + 4, color=style.NEUTRAL, zorder=4)
+                        fontsize=style.FONT_SIZE + 4, color=style.MUTED_INK, zorder=4)
             arrow((previous_x + NODE_W / 2, ROW_Y["h"]), (g - 0.25, ROW_Y["h"]), rec_colour,
                   reverse=back or show == "plan")
             arrow((g + 0.25, ROW_Y["h"]), (x - NODE_W / 2, ROW_Y["h"]), rec_colour,
@@ -199,7 +203,7 @@ def draw_unrolled_graph(tau: int, ax=None, highlight: int | None = None, show: s
             p, q = (previous_x + NODE_W / 2, ROW_Y["h"]), (x - NODE_W / 2, ROW_Y["h"])
             arrow(p, q, rec_colour, reverse=back or show == "plan")
             ax.text((p[0] + q[0]) / 2, ROW_Y["h"] + 0.12, "W", ha="center", va="bottom",
-                    fontsize=style.FONT_SIZE - 3, color=rec_colour, zorder=4)
+                    fontsize=style.FONT_SIZE - 3, color=_ink(rec_colour), zorder=4)
         previous_x = x
 
     # the columns
@@ -236,7 +240,7 @@ def draw_unrolled_graph(tau: int, ax=None, highlight: int | None = None, show: s
     # the edge labels, once, left of the first column, where they overlap no arrow or box
     for top, bottom, label in VERTICAL_EDGES:
         ax.text(xs[steps[0]] - NODE_W / 2 - 0.12, (ROW_Y[top] + ROW_Y[bottom]) / 2, label,
-                ha="right", va="center", fontsize=style.FONT_SIZE - 3, color=edge_colour[top],
+                ha="right", va="center", fontsize=style.FONT_SIZE - 3, color=_ink(edge_colour[top]),
                 zorder=4)
 
     # the mean loss (eq 1.2)
@@ -248,13 +252,61 @@ def draw_unrolled_graph(tau: int, ax=None, highlight: int | None = None, show: s
     title = {"forward": f"Figure 1 unrolled, τ = {tau}: the forward pass",
              "backward": f"Figure 1 unrolled, τ = {tau}: gradients flow back",
              "plan": f"Plan of attack (§2), τ = {tau}"}[show]
-    ax.set_title(title, color=style.BACKWARD if show != "forward" else style.FORWARD)
+    ax.set_title(title, color=style.BACKWARD_INK if show != "forward" else style.FORWARD)
     ax.set_xlim(min(-0.8, loss_x - LOSS_W / 2 - 0.1),
                 max(x_max + 0.8, loss_x + LOSS_W / 2 + 0.1) + (1.9 if show == "plan" else 0.0))
     ax.set_ylim(LOSS_Y - 0.5, ROW_Y["token"] + (0.75 if token_labels is not None else 0.45))
     ax.set_aspect("equal")
     ax.axis("off")
+    if own_figure:   # a figure of several panels gets its words from its maker
+        text = describe_unrolled_graph(tau, show, highlight, token_labels)
+        describe(ax.figure, text.alt, text.notice)
     return ax
+
+
+def _ink(colour: str) -> str:
+    """The colour for text beside lines of ``colour``: one with 4.5:1 contrast on white."""
+    return {style.BACKWARD: style.BACKWARD_INK, style.NEUTRAL: style.MUTED_INK}.get(colour, colour)
+
+
+def describe_unrolled_graph(tau: int, show: str = "forward", highlight: int | None = None,
+                            token_labels=None) -> FigureText:
+    """The words of :func:`draw_unrolled_graph` with the same arguments: alt text and caption."""
+    tau, highlight, token_labels = check_graph_args(tau, highlight, show, token_labels)
+    steps = visible_steps(tau, highlight)
+    chain = "token(t) → x(t) → h(t) → o(t) → ŷ(t) → L(t)"
+    what = {"forward": "the forward pass",
+            "backward": "the backward pass, every arrow reversed",
+            "plan": "the plan of attack of §2"}[show]
+    alt = f"Diagram: Figure 1 of the paper, the RNN unrolled over τ = {tau} steps, {what}"
+    layout = (f"One column per step, top to bottom {chain}; the hidden states h(0) … h({tau}) "
+              "chained across the columns through W; every L(t) feeds the mean loss L at the bottom")
+    elided = ""
+    if len(steps) < tau:
+        elided = (f"Only the columns t = {', '.join(map(str, steps))} are drawn; "
+                  "“…” stands for the others")
+    if show == "forward":
+        body = ("The arrows (solid, blue) follow the data from top to bottom: each column reads "
+                "its token through E, then U and b, then V and c. Across the columns h(t−1) enters "
+                "h(t) through W, so every h(t) depends on all earlier tokens. Every column uses the "
+                "same E, U, W, b, V, c")
+    elif show == "backward":
+        body = ("Every arrow is reversed, dashed and red: the gradient starts at the mean loss L at "
+                "the bottom, climbs each column through L(t), ŷ(t) and o(t) to h(t) and x(t), and "
+                f"also runs right to left along the h row, from h({tau}) back to h(0) through W. "
+                "So each h(t) but the last receives gradient along two paths: from o(t) in its "
+                "own column and from h(t+1)")
+    else:
+        body = ("The gradients of the logits o(t), in the box marked “parallel”, need only their "
+                "own column, so all of them are computed at once. The gradients of the hidden "
+                "states h(t), in the box marked “sequential”, run right to left along the h row, "
+                f"from t = {tau} down to 1, each needing the one of h(t+1) first. Gradient arrows "
+                "are dashed and red; the token and x rows are grey context")
+    tokens = ""
+    if token_labels is not None:
+        tokens = "The input tokens above the columns: " + " ".join(repr(s) for s in token_labels)
+    marked = f"Column t = {highlight} is highlighted" if highlight is not None else ""
+    return FigureText(alt, join(layout, body, elided, tokens, marked))
 
 
 def _draw_plan_marks(ax, xs, tau):
@@ -271,4 +323,4 @@ def _draw_plan_marks(ax, xs, tau):
         box.set_gid(gid)
         ax.add_patch(box)
         ax.text(right + 0.1, y, text, ha="left", va="center",
-                fontsize=style.FONT_SIZE + 1, color=style.BACKWARD, zorder=4)
+                fontsize=style.FONT_SIZE + 1, color=style.BACKWARD_INK, zorder=4)

@@ -16,6 +16,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import style
+from ..gradcheck import power_of_ten
+from .describe import describe, join
+
+LAST_LOSS_COLOUR = "#7d1d2c"   # a dark red: also a gradient, told apart by shade, marker and dots
 
 
 def _rows_2d(name: str, value) -> np.ndarray:
@@ -35,19 +39,46 @@ def plot_dhidden_norms(dh, dh_last=None, ax=None, labels=("all losses: $(DL)_{h^
     """
     dh = _rows_2d("dh", dh)
     steps = np.arange(1, dh.shape[0] + 1)
-    if ax is None:
+    own_figure = ax is None
+    if own_figure:
         _, ax = plt.subplots(figsize=(9, 4.6))
-    ax.semilogy(steps, np.linalg.norm(dh, axis=1), "o-", color=style.BACKWARD, lw=2, label=labels[0])
+    ax.semilogy(steps, np.linalg.norm(dh, axis=1), marker="o", ls=style.BACKWARD_LINESTYLE,
+                color=style.BACKWARD, lw=2, label=labels[0])
     if dh_last is not None:
         dh_last = _rows_2d("dh_last", dh_last)
         if dh_last.shape != dh.shape:
             raise ValueError(f"dh_last must have the shape of dh {dh.shape}, got {dh_last.shape}")
         norms = np.linalg.norm(dh_last, axis=1)
         keep = norms > 0
-        ax.semilogy(steps[keep], norms[keep], "s--", color=style.HIGHLIGHT, lw=2, label=labels[1])
+        ax.semilogy(steps[keep], norms[keep], marker="s", ls=":", color=LAST_LOSS_COLOUR, lw=2.2,
+                    label=labels[1])
+    if own_figure:
+        describe(ax.figure, f"Line chart, log scale: the norm of the hidden-state gradient "
+                            f"over t = 1 … {dh.shape[0]}", dhidden_norms_notice(dh, dh_last))
     ax.set_xlabel("t")
     ax.set_ylabel("L2 norm (log scale)")
     ax.set_title("size of the hidden-state gradient over time")
     ax.legend(frameon=False)
     ax.grid(True, which="major", alpha=0.3)
     return ax
+
+
+def dhidden_norms_notice(dh, dh_last=None) -> str:
+    """What :func:`plot_dhidden_norms` shows, in words: its sizes as powers of ten.
+
+    Powers of ten to one decimal (``bh.power_of_ten``): the same on every machine.
+    """
+    dh = _rows_2d("dh", dh)
+    tau = dh.shape[0]
+    norms = np.linalg.norm(dh, axis=1)
+    parts = [f"The gradient of the mean loss (red, dashed, circles) has norm {power_of_ten(norms[-1])} "
+             f"at t = {tau} and {power_of_ten(norms[0])} at t = 1"]
+    if dh_last is not None:
+        last = np.linalg.norm(_rows_2d("dh_last", dh_last), axis=1)
+        if last[-1] > 0 and last[0] > 0:
+            ratio = last[0] / last[-1]
+            change = "shrinks" if ratio < 1 else "grows"
+            parts.append(f"The gradient of the last loss alone (dark red, dotted, squares) {change} "
+                         f"by a factor of {power_of_ten(ratio if ratio >= 1 else 1 / ratio)} on its "
+                         f"way back from t = {tau} to t = 1")
+    return join(*parts)

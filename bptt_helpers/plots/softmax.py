@@ -15,6 +15,9 @@ from matplotlib.colors import TwoSlopeNorm
 
 from .. import style
 from ..lessons.jacobians import _vector, softmax_jacobian
+from .describe import describe, join
+
+TARGET_HATCH = "//"   # the target's bar: hatched and outlined, not only another colour
 
 
 def _labels(labels, n: int) -> list[str]:
@@ -61,18 +64,37 @@ def plot_softmax_jacobian(y_hat, labels=None, target: int | None = None, annotat
     if target is not None:
         y = int(target)
         ax_j.add_patch(plt.Rectangle((-0.5, y - 0.5), n, 1, fill=False, lw=2.5,
-                                     ec=style.HIGHLIGHT, clip_on=False))
+                                     ec=style.HIGHLIGHT_EDGE, clip_on=False))
     fig.colorbar(image, ax=ax_j, fraction=0.046, pad=0.03)
 
     colours = [style.HIGHLIGHT if target is not None and k == int(target) else style.FORWARD
                for k in range(n)]
-    ax_y.barh(range(n), y_hat, color=colours)
+    bars = ax_y.barh(range(n), y_hat, color=colours)
+    if target is not None:
+        _mark_target(bars[int(target)])
     ax_y.set_ylim(n - 0.5, -0.5)
     ax_y.set_yticks(range(n), names)
     ax_y.set_xlabel(r"$\hat y_k$")
     ax_y.set_title(r"$\hat y = \mathrm{softmax}(o)$")
     ax_y.set_xlim(0, max(1e-12, float(y_hat.max())) * 1.15)
+    k = int(np.argmax(np.diag(jac)))
+    parts = [f"The diagonal entries ŷ_k(1 − ŷ_k) are positive, the largest {jac[k, k]:.2f} at "
+             f"'{names[k]}'; every entry off the diagonal, −ŷ_k·ŷ_i, is negative or zero; every "
+             "row sums to zero, because the probabilities always sum to 1"]
+    if target is not None:
+        y = int(target)
+        parts.append(f"The outlined row is the target '{names[y]}', the only row the loss uses; "
+                     f"its probability ŷ = {y_hat[y]:.2f} is the hatched bar on the right")
+    describe(fig, f"Heatmap of the {n} × {n} softmax Jacobian, with the {n} probabilities ŷ as "
+                  "bars beside it", join(*parts))
     return fig
+
+
+def _mark_target(bar) -> None:
+    """Hatch and outline the target's bar (told apart by more than its colour)."""
+    bar.set_hatch(TARGET_HATCH)
+    bar.set_edgecolor(style.HIGHLIGHT_EDGE)
+    bar.set_linewidth(1.5)
 
 
 def plot_dlogits(y_hat, target: int, tau: int, labels=None, ax=None):
@@ -86,10 +108,12 @@ def plot_dlogits(y_hat, target: int, tau: int, labels=None, ax=None):
     grad = chain_rule_dlogits(y_hat, target, tau)
     n = grad.size
     names = _labels(labels, n)
-    if ax is None:
+    own_figure = ax is None
+    if own_figure:
         _, ax = plt.subplots(figsize=(max(6.0, 0.55 * n + 2), 4.2))
     colours = [style.HIGHLIGHT if i == target else style.BACKWARD for i in range(n)]
-    ax.bar(range(n), grad, color=colours)
+    bars = ax.bar(range(n), grad, color=colours)
+    _mark_target(bars[target])
     ax.axhline(0, color=style.NEUTRAL, lw=1)
     ax.set_xticks(range(n), names)
     ax.set_xlabel(r"logit $o_i$")
@@ -98,4 +122,15 @@ def plot_dlogits(y_hat, target: int, tau: int, labels=None, ax=None):
                  "negative bar")
     pad = 0.1 * float(np.max(np.abs(grad)))
     ax.set_ylim(min(grad.min() - pad, -pad), grad.max() + pad)
+    if own_figure:
+        k = max((i for i in range(n) if i != target), key=lambda i: grad[i], default=None)
+        largest = (f"; the largest, {grad[k]:.3f}, belongs to '{names[k]}'" if k is not None else "")
+        describe(ax.figure, f"Bar chart of the {n} entries of the gradient of the loss with "
+                            f"respect to the logits o(t), τ = {tau}",
+                 join(f"The target '{names[target]}' has the only negative bar (hatched), "
+                      f"(ŷ_y − 1)/τ = {grad[target]:.3f}: the gradient step pushes its logit up",
+                      f"The other {n - 1} bars, ŷ_i/τ, are positive and together +{-grad[target]:.3f}"
+                      f"{largest}: those logits are pushed down, in proportion to the "
+                      "probability they wrongly received",
+                      "So the bars sum to zero"))
     return ax

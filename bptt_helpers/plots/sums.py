@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import style
+from .describe import describe, join
 
 
 def draw_one_row_jacobian(h, i: int, n_rows: int, ax=None, row_labels=None, annotate: bool = True,
@@ -33,18 +34,19 @@ def draw_one_row_jacobian(h, i: int, n_rows: int, ax=None, row_labels=None, anno
         raise ValueError(f"i must be a row index in 0..{n_rows - 1}, got {i!r}")
     jac = np.zeros((n_rows, h.size))
     jac[i] = h
-    if ax is None:
+    own_figure = ax is None
+    if own_figure:
         _, ax = plt.subplots(figsize=(0.8 * h.size + 2.5, 0.55 * n_rows + 1.6))
     vmax = max(np.abs(h).max(), 1e-12)
     ax.imshow(jac, cmap=style.DIVERGING_CMAP, vmin=-vmax, vmax=vmax, aspect="auto",
               interpolation="nearest")
-    ax.add_patch(plt.Rectangle((-0.5, i - 0.5), h.size, 1, fill=False, edgecolor=style.HIGHLIGHT,
+    ax.add_patch(plt.Rectangle((-0.5, i - 0.5), h.size, 1, fill=False, edgecolor=style.HIGHLIGHT_EDGE,
                                linewidth=3))
     if annotate:
         for r in range(n_rows):
             for j in range(h.size):
                 strong = r == i and abs(jac[r, j]) > 0.55 * vmax
-                colour = "white" if strong else ("black" if r == i else style.NEUTRAL)
+                colour = "white" if strong else ("black" if r == i else style.MUTED_INK)
                 ax.text(j, r, f"{jac[r, j]:.2f}" if r == i else "0", ha="center", va="center",
                         fontsize=style.FONT_SIZE - 3, color=colour)
     ax.set_xticks(range(h.size), [str(j) for j in range(h.size)])
@@ -54,4 +56,13 @@ def draw_one_row_jacobian(h, i: int, n_rows: int, ax=None, row_labels=None, anno
     sup = f"^{{({t})}}" if t is not None else ""
     ax.set_title(f"${{(D{output_name}_{{{i}}}{sup})}}_{{{matrix_name}}}$: zero except row {i}, "
                  f"which holds $h{sup}$")
+    if own_figure:
+        step = f"({t})" if t is not None else ""
+        describe(ax.figure,
+                 f"Heatmap of the {n_rows} × {h.size} Jacobian of o_{i}{step} with respect to "
+                 f"{matrix_name}, one cell per entry of {matrix_name}",
+                 join(f"Every entry outside row {i} is 0 ({(n_rows - 1) * h.size} zeros)",
+                      f"Row {i}, outlined, holds the {h.size} entries of h{step}, from "
+                      f"{h.min():.2f} to {h.max():.2f}: o_{i} depends on row {i} of "
+                      f"{matrix_name} only, and ∂o_{i}/∂{matrix_name}_{i}j = h_j"))
     return ax.figure

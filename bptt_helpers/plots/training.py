@@ -6,6 +6,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import style
+from .describe import describe, join
+
+VALIDATION_COLOUR = "#222222"   # validation points: a forward quantity, but not a curve; dark diamonds
 
 
 def moving_average(values, window: int) -> np.ndarray:
@@ -33,7 +36,8 @@ def plot_loss_curve(losses, window: int = 20, baseline: float | None = None,
     Returns the figure.
     """
     losses = np.asarray(losses, dtype=np.float64)
-    if ax is None:
+    own_figure = ax is None
+    if own_figure:
         fig, ax = plt.subplots(figsize=(8, 4.2))
     else:
         fig = ax.figure
@@ -46,13 +50,25 @@ def plot_loss_curve(losses, window: int = 20, baseline: float | None = None,
         ax.axhline(baseline, color=style.NEUTRAL, ls="--", lw=1.5,
                    label=f"uniform guess ln(V) = {baseline:.2f}")
     if val_before is not None:
-        ax.plot([1], [val_before], "o", color=style.BACKWARD, ms=9, label="validation loss")
+        ax.plot([1], [val_before], "D", color=VALIDATION_COLOUR, ms=9, label="validation loss")
     if val_after is not None:
-        ax.plot([losses.size], [val_after], "o", color=style.BACKWARD, ms=9,
+        ax.plot([losses.size], [val_after], "D", color=VALIDATION_COLOUR, ms=9,
                 label=None if val_before is not None else "validation loss")
     ax.set_xlabel("SGD step")
     ax.set_ylabel("mean cross-entropy (nats)")
     ax.set_title(title)
     ax.legend(loc="center right", frameon=False)
     fig.tight_layout()
+    if own_figure:
+        w = min(window, losses.size)
+        parts = [f"The loss of each batch (thin blue line; thick: mean of the last {w} steps) goes "
+                 f"from {losses[:w].mean():.2f} over steps 1-{w} to {losses[-w:].mean():.2f} over "
+                 f"steps {losses.size - w + 1}-{losses.size}"]
+        if val_before is not None and val_after is not None:
+            parts.append(f"The validation loss (dark diamonds) goes from {val_before:.2f} at the start "
+                         f"to {val_after:.2f} at the end")
+        if baseline is not None:
+            parts.append(f"The dashed grey line is the loss of a uniform guess, {baseline:.2f}")
+        describe(fig, f"Line chart of the training loss over {losses.size} SGD steps: {title}",
+                 join(*parts))
     return fig
