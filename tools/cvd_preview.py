@@ -3,8 +3,9 @@
     python -m tools.cvd_preview build/figs/09_norms.png [more.png ...] [--out build/cvd]
 
 writes, for each PNG, ``NAME.protanopia.png``, ``NAME.deuteranopia.png`` and
-``NAME.tritanopia.png`` into ``build/cvd/`` (and ``NAME.cvd.png``: the original and the three
-simulations in a 2 × 2 sheet, to look at in one go).
+``NAME.tritanopia.png`` into ``build/cvd/``, and ``NAME.cvd.png``: all four in one 2 × 2 sheet,
+to look at in one go (top left the original, top right protanopia, bottom left deuteranopia,
+bottom right tritanopia).
 
 The simulation is Machado, Oliveira & Fernandes (2009), "A physiologically-based model for
 simulation of color vision deficiency", IEEE TVCG 15(6), at severity 1.0 (dichromacy, the
