@@ -261,9 +261,11 @@ def key(page, root, name: str) -> None:
     page.keyboard.press(name)
 
 
-def drive(page, root, widget: dict, where: str) -> list[int]:
+def drive(page, root, widget: dict, where: str, every_frame: bool = True) -> list[int]:
     """Every frame from the keyboard (Home, then ArrowRight to the end, ArrowLeft, End), then
-    Play from the start; each step checked; returns the frames visited."""
+    Play from the start; each step checked; returns the frames visited. With ``every_frame``
+    False, ArrowRight goes only two frames before End (the decks: the static pages, built the
+    same way, are walked through every frame)."""
     n = len(widget["frames"])
     visited = [widget["start"]]
     check_frame(page, root, widget, widget["start"], f"{where} start")
@@ -271,14 +273,15 @@ def drive(page, root, widget: dict, where: str) -> list[int]:
     key(page, root, "Home")
     visited.append(0)
     check_frame(page, root, widget, 0, f"{where} Home")
-    for index in range(1, n):
+    for index in range(1, n if every_frame else min(n, 3)):
         key(page, root, "ArrowRight")
         visited.append(index)
         check_frame(page, root, widget, index, f"{where} arrow to frame {index}")
     if n > 1:
+        back = visited[-1] - 1
         key(page, root, "ArrowLeft")
-        visited.append(n - 2)
-        check_frame(page, root, widget, n - 2, f"{where} arrow back to frame {n - 2}")
+        visited.append(back)
+        check_frame(page, root, widget, back, f"{where} arrow back to frame {back}")
     key(page, root, "End")
     visited.append(n - 1)
     check_frame(page, root, widget, n - 1, f"{where} End")
@@ -434,6 +437,47 @@ def test_static_html_steps_without_a_kernel(page, notebooks, scratch, expected):
         check_widgets(p, nb, expected[nb], "static", live_moves=False)
     assert page.remote == [], f"the static pages tried the network: {page.remote}"
     assert not page.errors(), f"console errors in the static pages: {page.errors()}"
+
+
+SHOW_SLIDE_OF = """(root) => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'], R => {
+  const section = root.closest('section');
+  const i = R.getIndices(section);
+  R.slide(i.h, i.v, Number.MAX_SAFE_INTEGER);
+  setTimeout(() => resolve([i.h, i.v || 0]), 900);   // the slide transition
+}))"""
+
+
+CURRENT_SLIDE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'], R => {
+  const i = R.getIndices();
+  resolve([i.h, i.v || 0]);
+}))"""
+
+
+def test_slides_step_without_a_kernel(page, notebooks, scratch, expected):
+    """In the decks every stepper steps with no kernel and no network, from the keyboard (the
+    arrow keys step the widget, not the deck) and with Play, each frame the package's."""
+    out = scratch / "slides_widgets"
+    paths = [lecture.find_notebook(nb, notebooks) for nb in WIDGET_NOTEBOOKS]
+    lecture.export("slides", out, paths)
+    for nb, path in zip(WIDGET_NOTEBOOKS, paths, strict=True):
+        p = page.page
+        p.goto((out / f"{path.stem}.slides.html").as_uri())
+        p.wait_for_selector(".reveal.ready", timeout=TIMEOUT)
+        steppers = p.locator(".bptt-stepper")
+        want = [w for w in expected[nb] if w["kind"] == "frames"]
+        if want:
+            steppers.nth(len(want) - 1).wait_for(state="attached", timeout=TIMEOUT)
+        assert steppers.count() == len(want), f"{nb} slides: {steppers.count()} steppers shown"
+        for k, widget in enumerate(want):
+            root = steppers.nth(k)
+            where = p.evaluate(SHOW_SLIDE_OF, root.element_handle())
+            check_fits(p, root, f"{nb}_slides_stepper{k}_projector.png")
+            visited = drive(p, root, widget, f"{nb} slides stepper {k}", every_frame=False)
+            assert {0, len(widget["frames"]) - 1} <= set(visited)
+            # the arrow keys moved the stepper, not the deck
+            assert p.evaluate(CURRENT_SLIDE) == where, f"{nb}: the deck moved while stepping"
+    assert page.remote == [], f"the slides tried the network: {page.remote}"
+    assert not page.errors(), f"console errors in the slides: {page.errors()}"
 
 
 def test_slides_render_offline(page, notebooks, scratch):

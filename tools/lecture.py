@@ -134,6 +134,16 @@ SLIDES_CSS = """
 .reveal .bptt-frame svg { max-height: 400px !important; }
 """
 
+# Slides only: keys pressed on a widget (a stepper's slider: arrows, Home, End; its Play button:
+# space) step the widget; reveal.js would otherwise also take them and change the slide.
+SLIDES_JS = """
+require(['vendor/reveal.js/dist/reveal.js'], function (Reveal) {
+  function onWidget(event) { return !!(event.target.closest && event.target.closest('.jupyter-widgets')); }
+  function apply() { Reveal.configure({keyboardCondition: function (event) { return !onWidget(event); }}); }
+  if (Reveal.isReady()) apply(); else Reveal.on('ready', apply);
+});
+"""
+
 
 # ---------------------------------------------------------------- vendored scripts
 
@@ -250,6 +260,7 @@ def export(kind: str, out: Path, notebooks: list[Path] | None = None,
         body = link_pages(body, exporter.file_extension)
         if kind == "slides":
             body = body.replace("</head>", f"<style>{SLIDES_CSS}</style>\n</head>", 1)
+            body = body.replace("</body>", f"<script>{SLIDES_JS}</script>\n</body>", 1)
         page = out / f"{path.stem}{exporter.file_extension}"
         page.write_text(body, encoding="utf-8")
         pages.append(page)
