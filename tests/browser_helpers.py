@@ -1,8 +1,9 @@
 """Helpers for the real-browser tests: servers on loopback, headless Chromium, expected views.
 
-Used by tests/test_browser.py. Nothing here downloads anything: Chromium is Debian's
-(/usr/bin/chromium), driven by the Python package playwright; every request that leaves
-this machine is aborted and recorded, as on a lecture-hall laptop without network.
+Used by tests/test_browser.py and tests/test_accessibility.py. Nothing here downloads
+anything: Chromium is Debian's (/usr/bin/chromium), driven by the Python package playwright;
+every request that leaves this machine is aborted and recorded, as on a lecture-hall laptop
+without network.
 """
 
 from __future__ import annotations
@@ -167,8 +168,8 @@ def start_lab(root: Path, tmp: Path) -> tuple[Server, str]:
 
 
 def start_voila(notebook: Path, tmp: Path) -> tuple[Server, str]:
-    """Voilà serving one notebook (the `make present` view) on a free loopback port."""
-    from tools.lecture import voila_command
+    """Voilà serving one notebook (the `make present` view, the series' template) on a free port."""
+    from tools.present import voila_command
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -222,3 +223,51 @@ def expected_frames(notebook: Path) -> list[dict]:
 def words(text: str) -> str:
     """Whitespace-normalised text (a browser's innerText of a table uses tabs and newlines)."""
     return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- JupyterLab: run a notebook
+
+# Wait for the kernel, clear the stored outputs and run every cell (window.jupyterapp needs
+# start_lab's --LabApp.expose_app_in_browser).
+LAB_RUN_ALL = """async () => {
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  await panel.context.ready;
+  await panel.sessionContext.ready;
+  const kernel = panel.sessionContext.session.kernel;
+  for (let i = 0; i < 600 && (kernel.connectionStatus !== 'connected' || kernel.status !== 'idle'); i++) {
+    await new Promise(r => setTimeout(r, 100));
+  }
+  await app.commands.execute('notebook:clear-all-cell-outputs');
+  await app.commands.execute('notebook:run-all-cells');
+}"""
+
+# Every code cell has run, the kernel is idle, and ``views`` widget views have rendered in outputs.
+LAB_ALL_RUN = """views => {
+  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+  const indicator = document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)) && indicator !== null
+         && document.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length >= views;
+}"""
+
+
+def widget_views(notebook: Path) -> int:
+    """How many widget views the stored notebook's outputs display (a run displays as many)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    return sum("application/vnd.jupyter.widget-view+json" in out.get("data", {})
+               for cell in cells for out in cell.get("outputs", []))
+
+
+def lab_run_notebook(page, base: str, token: str, notebook: Path, timeout: int) -> None:
+    """Open ``notebook`` (in the served notebooks/) in JupyterLab, a fresh workspace, the file
+    browser closed (as on a projector); run every cell; wait until its widgets have rendered."""
+    page.goto(f"{base}/lab/tree/notebooks/{notebook.name}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
+    page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
+    page.evaluate(LAB_RUN_ALL)
+    page.wait_for_function(LAB_ALL_RUN, arg=widget_views(notebook), timeout=timeout * 2, polling=250)
+
+
+def lab_shutdown_kernels(page) -> None:
+    """Free the CPU for the next notebook (the server's teardown kills whatever is left)."""
+    page.evaluate("() => window.jupyterapp.serviceManager.sessions.shutdownAll()")

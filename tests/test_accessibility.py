@@ -12,7 +12,11 @@ build/npm-cache, pinned, checked against the registry's sha512) and injected int
 under test: it is never part of the build output. Every request that leaves the machine is
 aborted.
 
-The JupyterLab and Voilà views and the figures' text alternatives are checked elsewhere.
+The live views of the widget notebooks are checked too, after their cells have run and their
+widgets have rendered: Voilà (the `make present` view, through the series' own template,
+tools/present.py) over the whole page; JupyterLab over what the series ships in it, the
+notebook's cells (markdown, code and outputs, widgets included), not JupyterLab's own menus,
+toolbars and side panels. What axe may leave out there, and why, is listed in LAB_EXCLUDED.
 
 Skipped, with the reason, when chromium or playwright is missing; an error instead when
 BPTT_REQUIRE_BROWSER=1 (as in tests/test_browser.py).
@@ -220,6 +224,20 @@ def test_widget_controls_are_named_and_show_keyboard_focus(page, built):
     assert not faint, f"{path.name}: focused controls without a visible outline: {faint}"
 
 
+def test_static_steppers_announce_each_step(page, built):
+    """Every static page with a stepper: Tab reaches its slider (named, focus drawn), ArrowRight shows
+    the next frame, and the stepper's one polite live region says that frame's first readout line."""
+    problems, pages = [], 0
+    for path in sorted((built / "html").glob("[0-9][0-9]_*.html")):
+        page.goto(path.as_uri())
+        assert page.evaluate(READY), f"{path.name}: the stored widget views did not all render"
+        if page.locator(".bptt-stepper").count():
+            pages += 1
+            problems += keyboard_step(page, path.name, announced=True)
+    assert pages >= 6, f"only {pages} static pages show a stepper"
+    assert not problems, "\n".join(problems)
+
+
 def test_static_html_has_no_violations(page, built):
     pages = sorted((built / "html").glob("*.html"))
     assert len(pages) == len(lecture.series_notebooks()) + 1
@@ -237,3 +255,190 @@ def test_every_slide_has_no_violations(page, built):
     assert not violations, (f"{len(violations)} axe-core violations (rule · page#/slide · element · why):\n"
                             + "\n".join(violations))
     assert page.remote == [], f"the decks tried the network: {page.remote}"
+
+
+# ---------------------------------------------------------------- the live views: JupyterLab, Voilà
+
+WIDGET_NOTEBOOKS = ("01", "04", "05", "06", "07", "08", "09", "10")
+LIVE_TIMEOUT = 90_000  # ms: a kernel running a notebook on a busy 2-core machine
+
+# In JupyterLab axe looks at the notebook's cells only (LAB_SCOPE): JupyterLab's menus, toolbars,
+# tabs and side panels are not the series' markup. Inside the cells, these elements are drawn by
+# JupyterLab or ipywidgets, and the series cannot reach them from a notebook (our page script does
+# not run in JupyterLab, and ipywidgets 8 gives Python no attribute for them); selector -> why.
+# Voilà, the static pages and the slides need no exclusion: there the page script names them.
+LAB_SCOPE = ".jp-NotebookPanel .jp-Notebook .jp-Cell"
+LAB_EXCLUDED: dict[str, str] = {
+    ".jp-InputArea-editor": "JupyterLab's code editor (CodeMirror 6): its role=textbox has no name "
+                            "(aria-input-field-name); the code is the series', the editor is not",
+    ".jp-collapseHeadingButton": "JupyterLab's collapse button beside a markdown heading has no "
+                                 "name (button-name); drawn by JupyterLab",
+    ".widget-play button": "ipywidgets' Play widget draws its buttons as bare icons (button-name); "
+                           "its Python description/tooltip never reach the buttons",
+    ".noUi-handle": "ipywidgets' slider handle (noUiSlider, role=slider) is not tied to the "
+                    "slider's visible description (aria-input-field-name); nothing in Python sets it",
+    ".jp-RenderedImage > img": "JupyterLab's image renderer writes no alt (image-alt) and ignores "
+                               "the output's metadata; each figure's text alternative is its "
+                               "text/plain and its visible 'What to notice' caption follows it",
+}
+
+# Rules left out in JupyterLab only, rule -> why.
+LAB_EXCLUDED_RULES: dict[str, str] = {
+    "scrollable-region-focusable": "JupyterLab's MathJax 3 keeps each formula's MathML for screen "
+        "readers in an invisible box as tall as the formula: a markdown cell with a tall aligned "
+        "block scrolls by nothing visible. a11y.css fixes it in Voilà; nothing reaches Lab's CSS",
+}
+
+# Voilà ready: the spinner gone, the cells shown, every stored output rendered (no JSON left to
+# render) and ``views`` widget views drawn.
+VOILA_READY = """views => {
+  const cells = document.querySelector('#rendered_cells');
+  return !!cells && getComputedStyle(cells).display !== 'none' && !document.querySelector('#loading')
+    && !document.querySelector('script[type="application/vnd.voila.cell-output+json"]')
+    && document.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length >= views;
+}"""
+
+
+def live_check(page, where: str, selector: str | None, excluded: dict[str, str],
+               rules: dict[str, str] | None = None) -> list[str]:
+    context = context_for(selector)
+    context["exclude"] += [[s] for s in excluded]
+    found = page.evaluate(RUN_AXE, [context, TAGS, [*EXCLUDED_RULES, *(rules or {})]])
+    return [f"{v['rule']} · {where} · {v['target']} · {v['why']}" for v in found]
+
+
+# The first stepper's frame on show, and its announcer (if a11y.js made one).
+STEPPER_STATE = """root => {
+  const shown = [...root.querySelectorAll('.bptt-frame')].filter(f => f.getClientRects().length > 0);
+  const region = root.querySelector('.bptt-announce');
+  const pre = shown.length === 1 ? shown[0].querySelector('pre') : null;
+  return {step: shown.length === 1 ? shown[0].dataset.step : null,
+          first: pre ? pre.textContent.split('\\n').find(l => l.trim()).trim() : null,
+          region: region && {role: region.getAttribute('role'), live: region.getAttribute('aria-live'),
+                             text: region.textContent.trim()},
+          regions: root.querySelectorAll('[aria-live], [role=status]').length};
+}"""
+
+
+# How the focused element looks, and how it looks once blurred (then focused again).
+FOCUS_LOOK = """() => {
+  const e = document.activeElement;
+  const look = () => { const s = getComputedStyle(e);
+    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.backgroundColor, s.borderColor,
+            s.boxShadow].join(' | '); };
+  const focused = look();
+  e.blur();
+  const blurred = look();
+  e.focus();
+  return {focused, blurred};
+}"""
+
+
+def keyboard_step(page, where: str, announced: bool) -> list[str]:
+    """The first stepper from the keyboard: Tab from its Play button reaches the slider handle;
+    ArrowRight shows the next frame. With ``announced`` (our page script runs: static pages,
+    Voilà) the handle has a name and a focus outline of 2 px or more, and the stepper's live region
+    then says the new frame's first readout line; without (JupyterLab) the handle must at least
+    look different when focused."""
+    problems = []
+    root = page.locator(".bptt-stepper").first
+    root.scroll_into_view_if_needed()
+    play = root.locator(".widget-play button").first
+    play.focus()
+    page.keyboard.press("Shift+Tab")  # come back from the keyboard: the browser shows :focus-visible
+    page.keyboard.press("Tab")
+    seen = []
+    for _ in range(6):
+        now = page.evaluate(FOCUSED)
+        seen.append(now)
+        if now["kind"] == "handle":
+            break
+        page.keyboard.press("Tab")
+    else:
+        return [f"{where}: Tab from the Play button never reached the slider handle: {seen}"]
+    if announced and not now["name"]:
+        problems.append(f"{where}: the focused slider handle has no name")
+    if announced and (now["outline"] == "none" or now["width"] < 2):
+        problems.append(f"{where}: the focused slider handle shows no outline of 2 px or more: {now}")
+    if not announced:  # JupyterLab: ipywidgets' own focus style, whatever it is, must show
+        look = page.evaluate(FOCUS_LOOK)
+        if look["focused"] == look["blurred"]:
+            problems.append(f"{where}: the slider handle looks the same focused and not: {look}")
+    before = root.evaluate(STEPPER_STATE)
+    page.keyboard.press("ArrowRight")
+    for _ in range(50):
+        after = root.evaluate(STEPPER_STATE)
+        if after["step"] != before["step"] and (not announced or (after["region"] or {}).get("text")):
+            break
+        page.wait_for_timeout(100)
+    if after["step"] == before["step"]:
+        problems.append(f"{where}: ArrowRight on the focused slider left the frame at {before['step']}")
+    if announced:
+        region = after["region"]
+        if not region or region["role"] != "status" or region["live"] != "polite":
+            problems.append(f"{where}: the stepper has no polite status region: {region}")
+        elif region["text"] != after["first"] or after["step"] not in region["text"]:
+            problems.append(f"{where}: the live region says {region['text']!r}, not the new frame's "
+                            f"first line {after['first']!r} (step {after['step']})")
+        if after["regions"] != 1:
+            problems.append(f"{where}: {after['regions']} live regions in the stepper (one, not the panel)")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def live_notebooks(tmp_path_factory):
+    """A scratch copy of notebooks/ (the servers run these; the repository's stay untouched)."""
+    return bh.copy_notebooks(tmp_path_factory.mktemp("a11y-live"))
+
+
+@pytest.fixture(scope="module")
+def lab(live_notebooks):
+    server, address = bh.start_lab(live_notebooks.parent, live_notebooks.parent / "lab")
+    base, token = address.split("|")
+    yield base, token
+    server.stop()
+
+
+def test_jupyterlab_cells_have_no_violations(page, lab, live_notebooks):
+    """Every widget notebook run in JupyterLab: no violation inside its cells (LAB_EXCLUDED aside);
+    the first stepper's slider is reached with Tab, shows its focus and steps with ArrowRight."""
+    base, token = lab
+    violations, keyboard = [], []
+    for nb in WIDGET_NOTEBOOKS:
+        path = lecture.find_notebook(nb, live_notebooks)
+        try:
+            bh.lab_run_notebook(page, base, token, path, LIVE_TIMEOUT)
+            page.wait_for_timeout(500)  # MathJax typesets the markdown asynchronously
+            violations += live_check(page, f"Lab {path.stem}", LAB_SCOPE, LAB_EXCLUDED, LAB_EXCLUDED_RULES)
+            if page.locator(".bptt-stepper").count():
+                keyboard += keyboard_step(page, f"Lab {path.stem}", announced=False)
+        finally:
+            bh.lab_shutdown_kernels(page)
+    assert not violations, (f"{len(violations)} axe-core violations in JupyterLab "
+                            "(rule · notebook · element · why):\n" + "\n".join(violations))
+    assert not keyboard, "\n".join(keyboard)
+
+
+@pytest.mark.skipif(bh.skip_reason(need_voila=True) is not None,
+                    reason=str(bh.skip_reason(need_voila=True)))
+def test_voila_present_view_has_no_violations(page, live_notebooks):
+    """Every widget notebook served as `make present` serves it: no violation on the whole page,
+    nothing excluded; the first stepper is named, reached and stepped from the keyboard, and its
+    live region says the new step."""
+    violations, keyboard = [], []
+    for nb in WIDGET_NOTEBOOKS:
+        path = lecture.find_notebook(nb, live_notebooks)
+        server, base = bh.start_voila(path, live_notebooks.parent / f"voila{nb}")
+        try:
+            page.goto(base + "/", timeout=LIVE_TIMEOUT * 2)
+            page.wait_for_function(VOILA_READY, arg=bh.widget_views(path), timeout=LIVE_TIMEOUT * 2,
+                                   polling=250)
+            page.wait_for_timeout(500)  # MathJax
+            violations += live_check(page, f"Voilà {path.stem}", None, {})
+            if page.locator(".bptt-stepper").count():
+                keyboard += keyboard_step(page, f"Voilà {path.stem}", announced=True)
+        finally:
+            server.stop()
+    assert not violations, (f"{len(violations)} axe-core violations in Voilà "
+                            "(rule · notebook · element · why):\n" + "\n".join(violations))
+    assert not keyboard, "\n".join(keyboard)
