@@ -83,18 +83,23 @@ def measure_deck(page, deck: Path) -> list[Slide]:
     return [Slide(deck=Path(deck).name, **r) for r in page.evaluate(_MEASURE)]
 
 
+def measure_in(context, decks: list[Path]) -> list[Slide]:
+    """Every slide of ``decks``, measured in one page after the other of browser ``context``."""
+    slides = []
+    for deck in decks:
+        page = context.new_page()
+        slides += measure_deck(page, deck)
+        page.close()
+    return slides
+
+
 def measure(decks: list[Path], executable: str = CHROMIUM) -> list[Slide]:
     from playwright.sync_api import sync_playwright
 
-    slides = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable,
                                     args=["--no-sandbox", "--disable-gpu"])
-        context = open_offline(browser)
-        for deck in decks:
-            page = context.new_page()
-            slides += measure_deck(page, deck)
-            page.close()
+        slides = measure_in(open_offline(browser), decks)
         browser.close()
     return slides
 

@@ -1,0 +1,69 @@
+"""The decks on a projector: every slide of every deck measured in Chromium.
+
+`make slides` is built here (tools.lecture, into a temporary folder) and each deck is opened
+offline at 1280x720 by tools.deck_fit, which visits every slide (fragments shown) and compares
+its content's height with the slide's. Checked:
+
+- code input is on at most one slide in five over the series (the slides show a code cell's
+  input only where the cell is tagged ``slide-code``: the code is the lesson there);
+- every deck carries speaker notes.
+
+Not yet asserted (issue 13 is open): that no slide is taller than the slide (31 of 167 still are;
+`python -m tools.deck_fit build/slides` lists them) and that a deck opens in under 2 s.
+
+Skipped, with the reason, when chromium or playwright is missing; an error instead when
+BPTT_REQUIRE_BROWSER=1 (as in tests/test_browser.py).
+"""
+
+from __future__ import annotations
+
+import browser_helpers as bh
+import pytest
+
+from tools import deck_fit, lecture
+
+pytestmark = bh.browser_marks("the deck measurement")
+
+MAX_CODE_SHARE = 0.20
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory):
+    out = tmp_path_factory.mktemp("decks")
+    return lecture.export("slides", out)
+
+
+@pytest.fixture(scope="module")
+def slides(decks, browser_context):
+    return deck_fit.measure_in(browser_context, decks)
+
+
+def test_every_deck_is_measured(decks, slides):
+    assert sorted({s.deck for s in slides}) == sorted(p.name for p in decks)
+    assert all(s.limit == lecture.SLIDE_HEIGHT for s in slides)
+
+
+def test_code_is_on_at_most_one_slide_in_five(slides):
+    code = [s for s in slides if s.code]
+    assert len(code) <= MAX_CODE_SHARE * len(slides), (
+        f"{len(code)} of {len(slides)} slides show code:\n" + "\n".join(s.where() for s in code))
+
+
+def test_every_deck_has_speaker_notes(slides):
+    without = sorted({s.deck for s in slides} - {s.deck for s in slides if s.notes})
+    assert not without, f"decks without speaker notes: {without}"
+
+
+@pytest.fixture(scope="module")
+def browser_context():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=deck_fit.CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        context = deck_fit.open_offline(browser)
+        # warm up once: the first page of a fresh browser pays for starting its renderer
+        warm = context.new_page()
+        warm.goto("about:blank")
+        yield context
+        browser.close()
