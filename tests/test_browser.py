@@ -361,26 +361,6 @@ def move_live_explorer(page, root) -> None:
 
 # ---------------------------------------------------------------- JupyterLab
 
-RUN_ALL = """async () => {
-  const app = window.jupyterapp;
-  const panel = app.shell.currentWidget;
-  await panel.context.ready;
-  await panel.sessionContext.ready;
-  const kernel = panel.sessionContext.session.kernel;
-  for (let i = 0; i < 600 && (kernel.connectionStatus !== 'connected' || kernel.status !== 'idle'); i++) {
-    await new Promise(r => setTimeout(r, 100));
-  }
-  await app.commands.execute('notebook:clear-all-cell-outputs');
-  await app.commands.execute('notebook:run-all-cells');
-}"""
-
-ALL_RUN = """() => {
-  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-  const indicator = document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
-  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)) && indicator !== null;
-}"""
-
-
 @pytest.mark.parametrize("nb", WIDGET_NOTEBOOKS)
 def test_widgets_in_jupyterlab(lab, page, notebooks, expected, nb):
     base, token = lab
@@ -392,8 +372,8 @@ def test_widgets_in_jupyterlab(lab, page, notebooks, expected, nb):
     try:
         # a lecturer on a projector closes the file browser (LECTURES.md); the notebook gets the width
         p.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
-        p.evaluate(RUN_ALL)
-        p.wait_for_function(ALL_RUN, timeout=TIMEOUT * 2, polling=250)
+        p.evaluate(bh.LAB_RUN_ALL)
+        p.wait_for_function(bh.LAB_ALL_RUN, arg=0, timeout=TIMEOUT * 2, polling=250)
         assert_no_error_outputs(p)
         check_widgets(p, nb, expected[nb], "lab", live_moves=True)
         assert_no_error_outputs(p)
