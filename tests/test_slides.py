@@ -183,6 +183,65 @@ def test_slide_view_moves_a_dropped_cells_slide_break_to_the_next_cell_shown():
     assert [slide_type(c) for c in view.cells] == ["slide", "subslide"]
 
 
+def _png(width, height):
+    """A real (blank) PNG of the given size, base64 as notebooks store it."""
+    import base64
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(width / 100, height / 100), dpi=100)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _figure_cell(width, height, tags=()):
+    cell = _code("show_figure(fig)", ["median over 6 starts: ✓\n"], tags=tags)
+    cell.outputs += [
+        nbformat.v4.new_output("display_data", data={"image/png": _png(width, height), "text/plain": "alt"},
+                               metadata={"image/png": {"alt": "Line chart: ..."}}),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "**What to notice:** ..."}),
+    ]
+    return cell
+
+
+def test_png_size_reads_the_header():
+    assert lecture.png_size(_png(640, 480)) == (640, 480)
+    with pytest.raises(ValueError, match="not a PNG"):
+        lecture.png_size("R0lGODlhAQABAAAAACw=")  # a GIF
+
+
+@pytest.mark.parametrize("size, shown", [((1500, 480), (1125, 360)),   # tall enough: height 360
+                                         ((2400, 300), (1180, 148)),   # very wide: width 1180
+                                         ((300, 200), (300, 200))])    # small: never enlarged
+def test_slide_view_sizes_every_figure_to_fit_the_slide(size, shown):
+    nb = nbformat.v4.new_notebook(cells=[_markdown("# T", "slide"), _figure_cell(*size)])
+    figure = lecture.view_for(nb, "slides").cells[1].outputs[1]
+    assert (figure.metadata["image/png"]["width"], figure.metadata["image/png"]["height"]) == shown
+    assert figure.metadata["image/png"]["alt"] == "Line chart: ..."
+    assert "width" not in nb.cells[1].outputs[1].metadata["image/png"]  # the notebook is untouched
+
+
+def test_slide_figure_only_keeps_the_figure_and_its_caption_not_the_printed_lines():
+    nb = nbformat.v4.new_notebook(cells=[_markdown("# T", "slide"), _figure_cell(800, 400),
+                                         _figure_cell(800, 400, tags=["slide-figure-only"])])
+    view = lecture.view_for(nb, "slides")
+    kinds = [[o.output_type for o in c.outputs] for c in view.cells[1:]]
+    assert kinds == [["stream", "display_data", "display_data"], ["display_data", "display_data"]]
+    assert "text/markdown" in view.cells[2].outputs[1].data
+    assert len(lecture.view_for(nb, "html").cells[2].outputs) == 3  # the static HTML keeps them
+
+
+def test_slide_code_keeps_the_listing_it_prints():
+    nb = nbformat.v4.new_notebook(cells=[_markdown("# T", "slide"),
+                                         _code("print(getsource(dV))", [LISTING], tags=["slide-code"])])
+    assert lecture.view_for(nb, "slides").cells[1].outputs[0]["text"] == LISTING
+
+
 def test_without_listings_keeps_printed_results():
     text = ("def f(a,\n      b\n) -> int:\n    return a\n\nx: (3, 4)\n"
             "# ---- bptt_helpers.train.train\n@cache\ndef g():\n    pass\n\nloss 3.2\n")

@@ -46,6 +46,9 @@ INDEX_GREY = "#595959"
 # The cell tag that shows a code cell's input on the slides (by default the slides show only
 # outputs: the code stays in the notebook).
 SHOW_CODE_TAG = "slide-code"
+# The cell tag that shows only a code cell's figures (and their captions) on the slides: the lines
+# it prints (a table the figure also shows, timings) stay in the notebook and the static HTML.
+FIGURE_ONLY_TAG = "slide-figure-only"
 # reveal.js lays every slide out at this size (CSS px) and scales it to the screen: a 16:9
 # projector at 1280x720 shows it 1:1. tests/test_decks.py measures every slide against it.
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
@@ -126,12 +129,25 @@ require.config({paths: {"@jupyter-widgets": "vendor/html-manager/dist",
 
 
 # Slides only, on top of reveal.js's 'white' theme and the notebook CSS: headings keep their
-# case (the theme's capitals would turn dE[idx] into DE[IDX]); figures and the steppers'
-# pictures are scaled to leave room for a title and a few lines on a 1280x720 slide.
+# case (the theme's capitals would turn dE[idx] into DE[IDX]); figures (sized by _size_figures)
+# and the steppers' pictures leave room for a title and a few lines on a 1280x720 slide; a
+# figure's "What to notice" caption sits beside it when the figure leaves room, else below it;
+# no In/Out prompts (the input is hidden anyway); tighter tables, paragraphs and captions.
 SLIDES_CSS = """
 .reveal h1, .reveal h2, .reveal h3, .reveal h4 { text-transform: none; }
-.reveal .jp-RenderedImage img { max-height: 440px; max-width: 100%; width: auto; height: auto; }
-.reveal .bptt-frame svg { max-height: 400px !important; }
+.reveal .jp-RenderedImage img { max-width: 100%; height: auto; margin: 0; }
+.reveal .jp-OutputArea { display: flex; flex-wrap: wrap; align-items: center; column-gap: 24px; }
+.reveal .jp-OutputArea-child { display: block; width: auto; flex: 1 1 100%; min-width: 0; }
+.reveal .jp-OutputArea-child > .jp-OutputArea-output { display: block; }
+.reveal .jp-OutputArea-child:has(> .jp-RenderedImage) { flex: 0 1 auto; }
+.reveal .jp-OutputArea-child:has(> .jp-RenderedImage) + .jp-OutputArea-child:has(> .jp-RenderedMarkdown) {
+  flex: 1 1 300px; }
+.reveal .jp-RenderedHTMLCommon table { font-size: 17px; line-height: 1.25; }
+.reveal .jp-RenderedHTMLCommon td, .reveal .jp-RenderedHTMLCommon th { padding: 2px 8px; }
+.reveal .bptt-frame svg { max-height: 360px !important; }
+.reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
+.reveal p { margin: 12px 0; }
+.reveal .jp-OutputArea-output.jp-RenderedMarkdown p { font-size: 17px; line-height: 1.35; margin: 4px 0; }
 """
 
 # Slides only: keys pressed on a widget (a stepper's slider: arrows, Home, End; its Play button:
@@ -295,6 +311,11 @@ def shows_code(cell) -> bool:
     return SHOW_CODE_TAG in cell.metadata.get("tags", [])
 
 
+def figure_only(cell) -> bool:
+    """A code cell of which the slides show only the figures: tagged ``slide-figure-only``."""
+    return FIGURE_ONLY_TAG in cell.metadata.get("tags", [])
+
+
 _LISTING_START = re.compile(r"^(def |class |async def |@|# ---- )")
 _LISTING_GOES_ON = re.compile(r"^(\s|\)|$)")
 
@@ -318,6 +339,8 @@ def without_listings(text: str) -> str:
 def _drop_listings(cell) -> None:
     outputs = []
     for out in cell.outputs:
+        if out.get("output_type") == "stream" and figure_only(cell):
+            continue
         if out.get("output_type") == "stream":
             out["text"] = without_listings("".join(out["text"]))
             if not out["text"].strip():
@@ -326,9 +349,38 @@ def _drop_listings(cell) -> None:
     cell.outputs = outputs
 
 
+# On a slide a figure is at most this tall (CSS px); beside a narrow one its caption takes the
+# width left over (SLIDES_CSS), below a wide one the full width.
+FIGURE_MAX_HEIGHT, FIGURE_MAX_WIDTH = 360, 1180
+
+
+def png_size(data: str) -> tuple[int, int]:
+    """(width, height) in pixels of a base64 PNG, read from its IHDR chunk."""
+    head = base64.b64decode(data[:44])
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("image/png output is not a PNG")
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def _size_figures(cell) -> None:
+    """Give every figure the size it has on a slide: its own aspect ratio, at most
+    FIGURE_MAX_WIDTH x FIGURE_MAX_HEIGHT, never enlarged. (Laid out from its width and height,
+    a figure lets its caption sit beside it when there is room.)"""
+    for out in cell.get("outputs", []):
+        data = out.get("data", {}).get("image/png")
+        if not data:
+            continue
+        width, height = png_size(data if isinstance(data, str) else "".join(data))
+        scale = min(1.0, FIGURE_MAX_HEIGHT / height, FIGURE_MAX_WIDTH / width)
+        meta = out.setdefault("metadata", {}).setdefault("image/png", {})
+        meta["width"], meta["height"] = round(width * scale), round(height * scale)
+
+
 def slide_cells(cells: list) -> list:
     """The cells as the slides show them: code input hidden and source listings taken out of
-    the printed output, unless the cell is tagged ``slide-code`` (there the code is the lesson).
+    the printed output, unless the cell is tagged ``slide-code`` (there the code is the lesson:
+    its input shows, and so does any listing it prints). A cell tagged ``slide-figure-only``
+    shows its figures and their captions, not its printed lines.
 
     A code cell with nothing left to show is left out; if it opened a slide or a sub-slide,
     the next cell shown opens it instead.
@@ -339,6 +391,8 @@ def slide_cells(cells: list) -> list:
         if cell.cell_type == "code" and not shows_code(cell) and kind != "skip":
             cell.metadata.setdefault("transient", {})["remove_source"] = True
             _drop_listings(cell)
+        if cell.cell_type == "code":
+            _size_figures(cell)
             if not cell.outputs:
                 if kind in ("slide", "subslide") and opens != "slide":
                     opens = kind
