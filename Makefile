@@ -12,7 +12,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test test-here test-portable test-nbgrader nbgrader-course floors-venv nbgrader-venv lint unit notebooks student bench bench-widgets clean venv slides html present
+.PHONY: lab test test-here test-portable test-nbgrader nbgrader-course floors-venv nbgrader-venv lint unit notebooks student bench bench-widgets bench-decks clean venv slides html present
 
 venv: $(STAMP)
 
@@ -125,9 +125,13 @@ present: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench_bptt.py
 	$(ONE_THREAD) $(PY) bench/bench_widgets.py
+	$(PY) bench/bench_decks.py
 
 bench-widgets: $(STAMP)
 	$(ONE_THREAD) $(PY) bench/bench_widgets.py
+
+bench-decks: $(STAMP)
+	$(PY) bench/bench_decks.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache .hypothesis *.egg-info
