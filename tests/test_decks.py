@@ -6,10 +6,10 @@ its content's height with the slide's. Checked:
 
 - code input is on at most one slide in five over the series (the slides show a code cell's
   input only where the cell is tagged ``slide-code``: the code is the lesson there);
-- every deck carries speaker notes.
-
-- no slide is taller than reveal.js's slide (1280x720): nothing scrolls or is cut off on a
-  projector (`python -m tools.deck_fit build/slides` lists any that are).
+- every deck carries speaker notes;
+- no slide is taller than reveal.js's slide (1280x720), and no text or picture reaches past its
+  right edge: nothing scrolls or is cut off on a projector
+  (`python -m tools.deck_fit build/slides` lists any that do not fit).
 
 How long a deck takes to open is measured in bench/bench_decks.py (`make bench-decks`), not here.
 
@@ -52,10 +52,10 @@ def test_code_is_on_at_most_one_slide_in_five(slides):
 
 
 def test_every_slide_fits_the_projector(slides):
-    too_tall = [s for s in slides if s.overflows]
-    assert not too_tall, (
-        f"{len(too_tall)} of {len(slides)} slides are taller than {lecture.SLIDE_HEIGHT} px:\n"
-        + "\n".join(f"{s.where()}: {s.height} px" for s in too_tall))
+    too_big = [s for s in slides if s.overflows]
+    assert not too_big, (
+        f"{len(too_big)} of {len(slides)} slides do not fit {lecture.SLIDE_WIDTH}x{lecture.SLIDE_HEIGHT}:\n"
+        + "\n".join(f"{s.where()}: {s.height} px high, ink to {s.width:.0f} px" for s in too_big))
 
 
 def test_every_deck_has_speaker_notes(slides):

@@ -1,11 +1,12 @@
 """Measure every slide of built reveal.js decks in Chromium: does it fit, does it show code?
 
-    python -m tools.deck_fit build/slides            # per-deck table, then every slide too tall
+    python -m tools.deck_fit build/slides            # per-deck table, then every slide that does not fit
 
 Each deck is opened offline in headless Chromium at the projector size (1280x720 CSS px);
 every slide (horizontal and vertical) is visited through reveal.js's API with all its
 fragments shown, and its content height (``scrollHeight`` of its <section>) is compared with
-the height reveal.js lays slides out at. A slide "shows code" when a code cell's input area
+the height reveal.js lays slides out at, and how far right its text and pictures reach with the
+width. A slide "shows code" when a code cell's input area
 is visible on it. tests/test_decks.py runs this over every deck.
 """
 
@@ -21,6 +22,24 @@ CHROMIUM = "/usr/bin/chromium"
 
 # Visit every slide; return what is on it. Fragments are all shown (the slide at its fullest).
 _MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'], R => {
+  // How far right the slide's ink reaches (its text, pictures and widgets), in slide px: the
+  // boxes of block elements span the slide whatever their content, so text is measured by range.
+  const inkWidth = s => {
+    const box = s.getBoundingClientRect(), scale = box.width / s.offsetWidth;
+    let right = 0;
+    const reach = r => { if (r.width && r.height) right = Math.max(right, (r.right - box.left) / scale); };
+    const walk = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+    for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+      const e = t.parentElement;
+      const hidden = e.closest('.MathJax_Assistive_MathML, aside.notes, script, style');
+      if (!t.textContent.trim() || hidden) continue;
+      const range = document.createRange();
+      range.selectNodeContents(t);
+      for (const r of range.getClientRects()) reach(r);
+    }
+    s.querySelectorAll('img, svg, canvas, input').forEach(e => reach(e.getBoundingClientRect()));
+    return Math.round(right);
+  };
   const out = [];
   for (const s of R.getSlides()) {
     const i = R.getIndices(s);
@@ -30,6 +49,7 @@ _MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/revea
     const code = [...s.querySelectorAll('.jp-CodeCell .jp-InputArea')].some(visible);
     const heading = s.querySelector('h1, h2, h3, h4');
     out.push({h: i.h, v: i.v || 0, height: s.scrollHeight, limit: R.getConfig().height,
+              width: inkWidth(s), width_limit: R.getConfig().width,
               code, notes: !!s.querySelector('aside.notes'),
               title: heading ? heading.textContent.replace('¶', '').trim() : ''});
   }
@@ -45,13 +65,16 @@ class Slide:
     v: int
     height: int
     limit: int
+    width: float
+    width_limit: int
     code: bool
     notes: bool
     title: str
 
     @property
     def overflows(self) -> bool:
-        return self.height > self.limit + 1
+        """Taller than the slide (it would scroll), or ink beyond its right edge (cut off)."""
+        return self.height > self.limit + 1 or self.width > self.width_limit + 1
 
     def where(self) -> str:
         return f"{self.deck} slide {self.h}.{self.v} {self.title[:50]!r}"
@@ -107,7 +130,7 @@ def measure(decks: list[Path], executable: str = CHROMIUM) -> list[Slide]:
 def table(slides: list[Slide]) -> str:
     """Per deck: slides, overflowing, showing code, with speaker notes; and the total."""
     decks = list(dict.fromkeys(s.deck for s in slides))
-    rows = [f"{'deck':<40} {'slides':>6} {'too tall':>8} {'code':>5} {'notes':>5}"]
+    rows = [f"{'deck':<40} {'slides':>6} {'too big':>8} {'code':>5} {'notes':>5}"]
     for name in decks + ["total"]:
         group = [s for s in slides if name in ("total", s.deck)]
         rows.append(f"{name:<40} {len(group):>6} {sum(s.overflows for s in group):>8} "
@@ -124,7 +147,7 @@ def main(argv=None) -> int:
     print(table(slides))
     for s in slides:
         if s.overflows:
-            print(f"too tall ({s.height / s.limit:.2f}x): {s.where()}")
+            print(f"does not fit ({s.height} x {s.width:.0f} px): {s.where()}")
     return 1 if any(s.overflows for s in slides) else 0
 
 
