@@ -236,6 +236,24 @@ def test_slide_figure_only_keeps_the_figure_and_its_caption_not_the_printed_line
     assert len(lecture.view_for(nb, "html").cells[2].outputs) == 3  # the static HTML keeps them
 
 
+def test_a_left_out_listing_announced_by_the_text_before_it_is_pointed_to():
+    nb = nbformat.v4.new_notebook(cells=[
+        _markdown("# T", "slide"),
+        _markdown("The package computes it:"), _code("print(getsource(f))", [LISTING]),
+        _markdown("Set up:"), _code("y = 2", []),                                  # no listing: no note
+        _markdown("Run it:"), _code("print(getsource(f)); print(1)", [LISTING + "1\n"])])  # shown
+    view = lecture.view_for(nb, "slides")
+    assert [c.source for c in view.cells if c.cell_type == "markdown"] == [
+        "# T", f"The package computes it: {lecture.LISTING_NOTE}", "Set up:", "Run it:"]
+    assert nb.cells[1].source == "The package computes it:"
+
+
+def test_slide_code_cells_stay_even_without_output():
+    nb = nbformat.v4.new_notebook(cells=[_markdown("# T", "slide"),
+                                         _code("x[i] += 1", [], tags=["slide-code"])])
+    assert [c.source for c in lecture.view_for(nb, "slides").cells] == ["# T", "x[i] += 1"]
+
+
 def test_slide_code_keeps_the_listing_it_prints():
     nb = nbformat.v4.new_notebook(cells=[_markdown("# T", "slide"),
                                          _code("print(getsource(dV))", [LISTING], tags=["slide-code"])])

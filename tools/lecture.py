@@ -142,13 +142,22 @@ SLIDES_CSS = """
 .reveal .jp-OutputArea-child:has(> .jp-RenderedImage) { flex: 0 1 auto; }
 .reveal .jp-OutputArea-child:has(> .jp-RenderedImage) + .jp-OutputArea-child:has(> .jp-RenderedMarkdown) {
   flex: 1 1 300px; }
-.reveal .jp-RenderedHTMLCommon table { font-size: 17px; line-height: 1.25; }
+.reveal .jp-RenderedHTMLCommon table { font-size: 16px; line-height: 1.25; }
 .reveal .jp-RenderedHTMLCommon td, .reveal .jp-RenderedHTMLCommon th { padding: 2px 8px; }
 .reveal .bptt-frame svg { max-height: 360px !important; }
 .reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
 .reveal p { margin: 12px 0; }
 .reveal .jp-OutputArea-output.jp-RenderedMarkdown p { font-size: 17px; line-height: 1.35; margin: 4px 0; }
 """
+
+# Slides only: nbconvert turns on MathJax's automatic line breaking. Each time a slide is shown
+# its formulas are typeset again, and inside a table cell (08's nine equations) line breaking
+# then breaks a formula at every operator, one symbol per line: the table grows to twice the
+# slide's height. The slides' formulas fit unbroken (tests/test_decks.py measures every slide).
+_MATHJAX_CONFIG_END = "<!-- End of mathjax configuration -->"
+MATHJAX_NO_LINEBREAKS = """<script type="text/x-mathjax-config">
+MathJax.Hub.Config({CommonHTML: {linebreaks: {automatic: false}}});
+</script>"""
 
 # Slides only: keys pressed on a widget (a stepper's slider: arrows, Home, End; its Play button:
 # space) step the widget; reveal.js would otherwise also take them and change the slide.
@@ -277,6 +286,9 @@ def export(kind: str, out: Path, notebooks: list[Path] | None = None,
         if kind == "slides":
             body = body.replace("</head>", f"<style>{SLIDES_CSS}</style>\n</head>", 1)
             body = body.replace("</body>", f"<script>{SLIDES_JS}</script>\n</body>", 1)
+            if _MATHJAX_CONFIG_END not in body:
+                raise RuntimeError("nbconvert's slides template no longer marks its MathJax configuration")
+            body = body.replace(_MATHJAX_CONFIG_END, f"{MATHJAX_NO_LINEBREAKS}\n{_MATHJAX_CONFIG_END}", 1)
         page = out / f"{path.stem}{exporter.file_extension}"
         page.write_text(body, encoding="utf-8")
         pages.append(page)
@@ -376,6 +388,16 @@ def _size_figures(cell) -> None:
         meta["width"], meta["height"] = round(width * scale), round(height * scale)
 
 
+LISTING_NOTE = "*(the code: in the notebook)*"
+
+
+def _point_to_listing(cell) -> None:
+    """A markdown cell ending in ':' before a listing the slide leaves out says where it is."""
+    text = cell.source.rstrip()
+    if text.endswith(":") and not text.endswith(LISTING_NOTE):
+        cell.source = f"{text} {LISTING_NOTE}"
+
+
 def slide_cells(cells: list) -> list:
     """The cells as the slides show them: code input hidden and source listings taken out of
     the printed output, unless the cell is tagged ``slide-code`` (there the code is the lesson:
@@ -383,20 +405,24 @@ def slide_cells(cells: list) -> list:
     shows its figures and their captions, not its printed lines.
 
     A code cell with nothing left to show is left out; if it opened a slide or a sub-slide,
-    the next cell shown opens it instead.
+    the next cell shown opens it instead. When what was left out is a listing that the markdown
+    just before announces ("... the package computes it:"), the slide says where it is.
     """
     out, opens = [], None
     for cell in cells:
         kind = slide_type(cell)
         if cell.cell_type == "code" and not shows_code(cell) and kind != "skip":
             cell.metadata.setdefault("transient", {})["remove_source"] = True
+            printed = bool(cell.outputs)
             _drop_listings(cell)
-        if cell.cell_type == "code":
-            _size_figures(cell)
             if not cell.outputs:
+                if printed and out and out[-1].cell_type == "markdown":
+                    _point_to_listing(out[-1])
                 if kind in ("slide", "subslide") and opens != "slide":
                     opens = kind
                 continue
+        if cell.cell_type == "code":
+            _size_figures(cell)
         if opens and kind not in ("skip", "notes"):
             if kind not in ("slide", "subslide") or opens == "slide":
                 cell.metadata.setdefault("slideshow", {})["slide_type"] = opens
