@@ -21,7 +21,8 @@ VIEWPORT = {"width": 1280, "height": 720}
 CHROMIUM = "/usr/bin/chromium"
 
 # Visit every slide; return what is on it. Fragments are all shown (the slide at its fullest).
-_MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'], R => {
+# (require.js calls only plain functions back: the asynchronous walk is started by a plain one.)
+_MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'], R => (async () => {
   // How far right the slide's ink reaches (its text, pictures and widgets), in slide px: the
   // boxes of block elements span the slide whatever their content, so text is measured by range.
   const inkWidth = s => {
@@ -31,7 +32,7 @@ _MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/revea
     const walk = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
     for (let t = walk.nextNode(); t; t = walk.nextNode()) {
       const e = t.parentElement;
-      const hidden = e.closest('.MathJax_Assistive_MathML, aside.notes, script, style');
+      const hidden = e.closest('.MJX_Assistive_MathML, aside.notes, script, style');
       if (!t.textContent.trim() || hidden) continue;
       const range = document.createRange();
       range.selectNodeContents(t);
@@ -40,11 +41,26 @@ _MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/revea
     s.querySelectorAll('img, svg, canvas, input').forEach(e => reach(e.getBoundingClientRect()));
     return Math.round(right);
   };
+  // Changing slides makes nbconvert's page re-typeset the slide's formulas (MathJax Rerender,
+  // queued on 'slidechanged'): measure after that, as the audience sees the slide.
+  // The re-typesetting comes in chunks after the queue has run, so wait until MathJax is idle
+  // and the slide's height has not changed for three looks 100 ms apart.
+  const idle = () => !window.MathJax || !MathJax.Hub
+    || (MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running);
+  const settled = s => new Promise(done => {
+    let last = -1, same = 0;
+    (function look() {
+      same = idle() && s.scrollHeight === last ? same + 1 : 0;
+      last = s.scrollHeight;
+      if (same >= 3) done(); else setTimeout(look, 100);
+    })();
+  });
   const out = [];
   for (const s of R.getSlides()) {
     const i = R.getIndices(s);
     R.slide(i.h, i.v, Number.MAX_SAFE_INTEGER);
     s.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
+    await settled(s);
     const visible = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
     const code = [...s.querySelectorAll('.jp-CodeCell .jp-InputArea')].some(visible);
     const heading = s.querySelector('h1, h2, h3, h4');
@@ -55,7 +71,7 @@ _MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/revea
   }
   R.slide(0, 0);
   resolve(out);
-}))"""
+})()))"""
 
 
 @dataclass(frozen=True)
