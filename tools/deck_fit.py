@@ -63,7 +63,10 @@ _MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/revea
     await settled(s);
     const visible = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
     const code = [...s.querySelectorAll('.jp-CodeCell .jp-InputArea')].some(visible);
-    const heading = s.querySelector('h1, h2, h3, h4');
+    // the title as written: the TeX of its formulas, not MathJax's rendered copies of them
+    const heading = s.querySelector('h1, h2, h3, h4')?.cloneNode(true);
+    heading?.querySelectorAll('.MathJax_Preview, .MathJax, .MathJax_CHTML, .MJX_Assistive_MathML')
+      .forEach(e => e.remove());
     out.push({h: i.h, v: i.v || 0, height: s.scrollHeight, limit: R.getConfig().height,
               width: inkWidth(s), width_limit: R.getConfig().width,
               code, notes: !!s.querySelector('aside.notes'),
