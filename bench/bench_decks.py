@@ -54,11 +54,8 @@ window.MathJax = {AuthorInit: function () {
 TIMES = """() => new Promise(resolve => {
   let ready = null;
   (function poll() {
-    const views = document.querySelectorAll(
-      'script[type="application/vnd.jupyter.widget-view+json"]').length;
     const reveal = document.querySelector('.reveal.ready');
-    const drawn = document.querySelectorAll('.widget-subarea > .lm-Widget').length >= views;
-    if (ready === null && reveal && drawn) ready = performance.now();
+    if (ready === null && reveal && """ + deck_fit.WIDGETS_DRAWN + """) ready = performance.now();
     if (ready !== null && window.__bench.typeset !== null)
       resolve({ready, typeset: Math.max(ready, window.__bench.typeset)});
     else setTimeout(poll, 5);
@@ -112,8 +109,7 @@ def main(argv=None) -> int:
         decks = [d for d in decks if not args.only or d.name[:2] in args.only]
         reference = reference_deck(folder)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=deck_fit.CHROMIUM,
-                                        args=["--no-sandbox", "--disable-gpu"])
+            browser = deck_fit.launch(p)
             context = deck_fit.open_offline(browser)
             open_times(context, reference, 2)  # warm up: the first pages pay for the renderer
             ref = statistics.median(t["ready"] for t in open_times(context, reference, args.rounds))

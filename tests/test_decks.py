@@ -68,8 +68,7 @@ def browser_context():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=deck_fit.CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu"])
+        browser = deck_fit.launch(p)
         context = deck_fit.open_offline(browser)
         # warm up once: the first page of a fresh browser pays for starting its renderer
         warm = context.new_page()

@@ -99,6 +99,16 @@ class Slide:
         return f"{self.deck} slide {self.h}.{self.v} {self.title[:50]!r}"
 
 
+# A JS expression: every widget view stored in the page has been drawn.
+WIDGETS_DRAWN = """(document.querySelectorAll('.widget-subarea > .lm-Widget').length >=
+  document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length)"""
+
+
+def launch(playwright, executable: str = CHROMIUM):
+    """Headless Chromium as the deck measurements and the deck bench run it."""
+    return playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+
+
 def open_offline(browser, viewport=VIEWPORT):
     """A browser context that can read local files and reaches nothing else."""
     context = browser.new_context(viewport=viewport)
@@ -110,12 +120,10 @@ def open_offline(browser, viewport=VIEWPORT):
 def wait_ready(page, timeout: int = 60_000) -> None:
     """Until reveal.js is ready, MathJax has typeset and every stored widget view has rendered."""
     page.wait_for_selector(".reveal.ready", timeout=timeout)
-    page.wait_for_function("""() => {
-      const views = document.querySelectorAll(
-        'script[type="application/vnd.jupyter.widget-view+json"]').length;
+    page.wait_for_function(f"""() => {{
       const mj = !window.MathJax || !MathJax.Hub || MathJax.Hub.queue.pending === 0;
-      return mj && document.querySelectorAll('.widget-subarea > .lm-Widget').length >= views;
-    }""", timeout=timeout)
+      return mj && {WIDGETS_DRAWN};
+    }}""", timeout=timeout)
 
 
 def measure_deck(page, deck: Path) -> list[Slide]:
@@ -139,8 +147,7 @@ def measure(decks: list[Path], executable: str = CHROMIUM) -> list[Slide]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable,
-                                    args=["--no-sandbox", "--disable-gpu"])
+        browser = launch(p, executable)
         slides = measure_in(open_offline(browser), decks)
         browser.close()
     return slides

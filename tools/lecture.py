@@ -351,9 +351,9 @@ def without_listings(text: str) -> str:
 def _drop_listings(cell) -> None:
     outputs = []
     for out in cell.outputs:
-        if out.get("output_type") == "stream" and figure_only(cell):
-            continue
         if out.get("output_type") == "stream":
+            if figure_only(cell):
+                continue
             out["text"] = without_listings("".join(out["text"]))
             if not out["text"].strip():
                 continue
