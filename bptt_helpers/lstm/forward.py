@@ -26,9 +26,9 @@ from .params import LSTM_PARAM_NAMES, LSTMParams, lstm_expected_shapes
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1 / (1 + e^(-z)), elementwise, without overflow for large |z|."""
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    """σ(z) = 1 / (1 + e^(-z)), elementwise, computed as (1 + tanh(z/2)) / 2: the same function,
+    with no overflow for any z."""
+    return 0.5 * np.tanh(0.5 * z) + 0.5
 
 
 def gate_preactivations(x: np.ndarray, h_prev: np.ndarray, W_ih: np.ndarray, W_hh: np.ndarray,
@@ -65,7 +65,7 @@ def hidden_output(q: np.ndarray, c: np.ndarray) -> np.ndarray:
 def split(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(..., 4·n) -> the four (..., n) blocks i, f, g, q (views, PyTorch's order)."""
     n = blocks.shape[-1] // 4
-    return tuple(blocks[..., k * n:(k + 1) * n] for k in range(4))
+    return blocks[..., :n], blocks[..., n:2 * n], blocks[..., 2 * n:3 * n], blocks[..., 3 * n:]
 
 
 @dataclass

@@ -103,17 +103,19 @@ def dhidden_cell(params: LSTMParams, cache: LSTMCache, do: np.ndarray) -> Backwa
     dh = (_rows(do) @ params.V).reshape(cache.tanh_c.shape)     # (DL)_o(t) V, every t
     dcell = np.empty_like(dh)
     dz = np.empty_like(cache.z)
+    i, f, g, q = split(cache.acts)
+    tanh_c, c_prev, acts, W_hh = cache.tanh_c, cache.c[..., :-1, :], cache.acts, params.W_hh
     for k in range(T - 1, -1, -1):                                # 0-based row k is t = k + 1
         last = k == T - 1
+        dh_k = dh[..., k, :]
         if not last:
-            dh[..., k, :] += dz[..., k + 1, :] @ params.W_hh     # (13.5)
-        i, f, g, q = split(cache.acts[..., k, :])
-        dcell[..., k, :] = dcell_step(dh[..., k, :], q, cache.tanh_c[..., k, :],   # (13.6)
-                                      None if last else dcell[..., k + 1, :],
-                                      None if last else cache.f[..., k + 1, :])
-        parts = gate_grads(dh[..., k, :], dcell[..., k, :], cache.tanh_c[..., k, :],  # (13.7)
-                           cache.c[..., k, :], i, g)
-        dz[..., k, :] = dpreact(*parts, cache.acts[..., k, :])  # (13.8)
+            dh_k += dz[..., k + 1, :] @ W_hh                     # (13.5)
+        dc_k = dcell[..., k, :] = dcell_step(dh_k, q[..., k, :], tanh_c[..., k, :],   # (13.6)
+                                             None if last else dcell[..., k + 1, :],
+                                             None if last else f[..., k + 1, :])
+        parts = gate_grads(dh_k, dc_k, tanh_c[..., k, :], c_prev[..., k, :],         # (13.7)
+                           i[..., k, :], g[..., k, :])
+        dz[..., k, :] = dpreact(*parts, acts[..., k, :])          # (13.8)
     return BackwardNodes(dh=dh, dc=dcell, dz=dz)
 
 
