@@ -127,3 +127,31 @@ def reach(norms, fraction: float = 0.01) -> int:
     ok = norms >= fraction * norms.max()
     below = np.flatnonzero(~ok)
     return int(len(norms) - (below[-1] + 1 if below.size else 0))
+
+
+def task_results(models: dict, n_test: int = 512, test_seed: int = 7, tau: int = 20) -> dict:
+    """Answer accuracy (%) and answer loss of trained remember-first models on fresh sequences.
+
+    models: {label: [params of each start]}; the test set is :func:`remember_first` with
+    ``test_seed`` (the training and monitoring sets used seeds 0 and 1). Returns
+    {label: {"accuracy": [...], "loss": [...]}} in the order of the starts.
+    """
+    from .tasks import answer_accuracy, answer_loss
+
+    test = remember_first(n_test, tau, n_symbols=4, seed=test_seed)
+    out = {}
+    for label, starts in models.items():
+        acc, loss = [], []
+        for params in starts:
+            y_hat = model_of(params).forward(params, test.inputs, test.targets).y_hat
+            acc.append(100 * answer_accuracy(y_hat, test))
+            loss.append(answer_loss(y_hat, test))
+        out[label] = {"accuracy": acc, "loss": loss}
+    return out
+
+
+def clear_of(values, thresholds, margin: float = 0.01) -> bool:
+    """True when no value lies within ``margin`` (relative) of any threshold: a count against those
+    thresholds is then the same on every machine (rounding moves values by far less)."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    return all(np.all(np.abs(values / th - 1) > margin) for th in thresholds)

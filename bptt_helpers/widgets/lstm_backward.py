@@ -99,12 +99,38 @@ def lstm_step_label(view: dict) -> str:
             f"{paths}. The norms of (DL)_h(s) and (DL)_c(s) are known for s = {tau} down to {t}.")
 
 
-def _g(parts: list, attrs: str, body: str) -> None:
-    parts.append(f"<g {attrs}>{body}</g>")
+class Compact:
+    """Texts and dashed arrows of one picture, written grouped by their look (a frame is stored
+    in the notebook for every step, so every byte counts): one ``<g>`` per look."""
 
+    def __init__(self):
+        self.texts: dict[tuple, list[str]] = {}
+        self.lines: dict[tuple, list[str]] = {}
+        self.heads: dict[str, list[str]] = {}
 
-def _t(x, y, s, extra="") -> str:
-    return f'<text x="{x:g}" y="{y:g}"{extra}>{html.escape(s)}</text>'
+    def text(self, x, y, s, size=12, anchor="start", fill=INK, bold=False) -> None:
+        self.texts.setdefault((size, anchor, fill, bold), []).append(
+            f'<text x="{x:g}" y="{y:g}">{html.escape(str(s))}</text>')
+
+    def arrow(self, x1, y1, x2, y2, colour, width=1.6, head=7.0, dash="5 3") -> None:
+        length = float(np.hypot(x2 - x1, y2 - y1))
+        ux, uy = (x2 - x1) / length, (y2 - y1) / length
+        bx, by = x2 - ux * head, y2 - uy * head
+        self.lines.setdefault((colour, width, dash), []).append(f"M{x1:.0f} {y1:.0f}L{bx:.0f} {by:.0f}")
+        px, py = -uy * head * 0.45, ux * head * 0.45
+        self.heads.setdefault(colour, []).append(
+            f"M{x2:.0f} {y2:.0f}L{bx + px:.0f} {by + py:.0f}L{bx - px:.0f} {by - py:.0f}z")
+
+    def write(self, svg: Svg) -> None:
+        for (colour, width, dash), d in self.lines.items():
+            svg.parts.append(f'<path d="{"".join(d)}" fill="none" stroke="{colour}" stroke-width="{width:g}" '
+                             f'stroke-dasharray="{dash}"/>')
+        for colour, d in self.heads.items():
+            svg.parts.append(f'<path d="{"".join(d)}" fill="{colour}"/>')
+        for (size, anchor, fill, bold), items in self.texts.items():
+            weight = ' font-weight="bold"' if bold else ""
+            svg.parts.append(f'<g font-size="{size}" text-anchor="{anchor}" fill="{fill}"{weight} '
+                             f'dominant-baseline="central">{"".join(items)}</g>')
 
 
 def lstm_step_picture(view: dict) -> Svg:
@@ -113,21 +139,19 @@ def lstm_step_picture(view: dict) -> Svg:
     last = t == tau
     svg = Svg(900, 315, lstm_step_label(view))
     red, ink_red = style.BACKWARD, style.BACKWARD_INK
-    p = svg.parts
-    svg.text(0, 12, f"step t = {t}: where the two paths add", 14, "start", ink_red, weight="bold")
+    out = Compact()
+    out.text(0, 12, f"step t = {t}: where the two paths add", 14, "start", ink_red, bold=True)
     # the graph around step t, gradients flowing down and to the left: columns t-1, t, t+1
-    X = {"prev": 70.0, "now": 250.0, "next": 430.0}
-    Y = {"o": 48.0, "h": 118.0, "c": 188.0, "z": 258.0}
+    X = {"prev": 70, "now": 250, "next": 430}
+    Y = {"o": 48, "h": 118, "c": 188, "z": 258}
     nodes = [("now", "o", f"o({t})"), ("now", "h", f"h({t})"), ("now", "c", f"c({t})"),
-             ("now", "z", f"z({t})"),
-             ("prev", "c", f"c({t - 1})"), ("prev", "h", f"h({t - 1})")]
+             ("now", "z", f"z({t})"), ("prev", "c", f"c({t - 1})"), ("prev", "h", f"h({t - 1})")]
     if not last:
         nodes += [("next", "z", f"z({t + 1})"), ("next", "c", f"c({t + 1})")]
-    p.append(f'<rect x="{X["now"] - 44:g}" y="{Y["o"] - 22:g}" width="88" height="{Y["z"] - Y["o"] + 44:g}" '
-             f'fill="{style.HIGHLIGHT}" opacity="0.28"/>')
-    boxes = "".join(f'<rect x="{X[c] - 32:g}" y="{Y[r] - 12:g}" width="64" height="24" rx="5"/>'
-                    for c, r, _ in nodes)
-    _g(p, f'fill="white" stroke="{red}" stroke-width="1.4"', boxes)
+    svg.parts.append(f'<rect x="{X["now"] - 44}" y="{Y["o"] - 22}" width="88" '
+                     f'height="{Y["z"] - Y["o"] + 44}" fill="{style.HIGHLIGHT}" opacity="0.28"/>')
+    boxes = "".join(f"M{X[c] - 32} {Y[r] - 12}h64v24h-64z" for c, r, _ in nodes)
+    svg.parts.append(f'<path d="{boxes}" fill="white" stroke="{red}" stroke-width="1.4"/>')
     # (from, to, label): gradient arrows, dashed; grey where they lead to the next step (t - 1)
     arrows = [(("now", "o"), ("now", "h"), "V"), (("now", "h"), ("now", "c"), "q ⊙ tanh′"),
               (("now", "c"), ("now", "z"), "gates i f g"), (("now", "z"), ("prev", "h"), "W_hh"),
@@ -139,40 +163,42 @@ def lstm_step_picture(view: dict) -> Svg:
         grey = c2 == "prev"   # the next step's, still to come
         colour, ink = (MUTED, MUTED) if grey else (red, ink_red)
         if c1 == c2:                       # down a column
-            svg.arrow(x1, y1 + 12, x2, y2 - 12, colour, 1.6, 7, "5 3")
-            svg.text(x1 + 8, (y1 + y2) / 2, lab, 11, "start", ink)
+            out.arrow(x1, y1 + 12, x2, y2 - 12, colour)
+            out.text(x1 + 8, (y1 + y2) / 2, lab, 11, "start", ink)
         elif r1 == r2:                     # along the cell row
-            svg.arrow(x1 - 32, y1, x2 + 32, y2, colour, 2.4, 8, "5 3")
-            svg.text((x1 + x2) / 2, y1 + 15, lab, 11, "middle", ink)
-            svg.text((x1 + x2) / 2, y1 - 10, "cell path", 10, "middle", ink)
+            out.arrow(x1 - 32, y1, x2 + 32, y2, colour, 2.4, 8)
+            out.text((x1 + x2) / 2, y1 + 15, lab, 11, "middle", ink)
+            out.text((x1 + x2) / 2, y1 - 10, "cell path", 10, "middle", ink)
         else:                              # z(s) -> h(s-1), up and to the left
-            svg.arrow(x1 - 32, y1 - 6, x2 + 32, y2 + 8, colour, 1.6, 7, "5 3")
-            svg.text(x1 - 40, y1 - 22, lab, 11, "end", ink)
-    _g(p, 'font-size="12" text-anchor="middle" dominant-baseline="central" fill="#222222"',
-       "".join(_t(X[c], Y[r], s) for c, r, s in nodes))
+            out.arrow(x1 - 32, y1 - 6, x2 + 32, y2 + 8, colour)
+            out.text(x1 - 40, y1 - 22, lab, 11, "end", ink)
+    for c, r, name in nodes:
+        out.text(X[c], Y[r], name, 12, "middle")
     if not last:   # where two paths add
         for r in ("h", "c"):
-            svg.text(X["now"] + 36, Y[r] - 20, "+", 20, "start", INK, weight="bold")
+            out.text(X["now"] + 36, Y[r] - 20, "+", 20, "start", INK, bold=True)
     else:
-        svg.text(X["next"], Y["c"] - 30, "t = τ: no step after,", 12, "middle", MUTED)
-        svg.text(X["next"], Y["c"] - 14, "one path each", 12, "middle", MUTED)
+        out.text(X["next"], Y["c"] - 30, "t = τ: no step after,", 12, "middle", MUTED)
+        out.text(X["next"], Y["c"] - 14, "one path each", 12, "middle", MUTED)
     # the two sums as bars
     rows = [(f"via o({t})", view["norm_h_via_o"]), (f"via z({t + 1})", view["norm_h_via_z"]),
             (f"(DL)_h({t})", view["norm_dh"]), (f"via h({t})", view["norm_c_via_h"]),
             (f"via c({t + 1})", view["norm_c_via_c"]), (f"(DL)_c({t})", view["norm_dc"])]
     top = max(max(v for _, v in rows), 1e-300)
-    bx, by, bw = 610.0, 40.0, 200.0
-    svg.text(bx - 100, by - 18, "norms of the parts and their sums", 13, weight="bold")
+    bx, by, bw = 610, 40, 200
+    out.text(bx - 100, by - 18, "norms of the parts and their sums", 13, bold=True)
+    bars = {red: "", INK: ""}
     for k, (name, value) in enumerate(rows):
         y = by + k * 24 + (10 if k >= 3 else 0)
         total = k in (2, 5)
-        svg.text(bx - 8, y + 8, name, 12, "end", INK, weight="bold" if total else None)
+        out.text(bx - 8, y + 8, name, 12, "end", INK, bold=total)
         w = bw * value / top
-        svg.rect(bx, y, w, 16, fill=INK if total else red, stroke=None)
-        svg.text(bx + w + 5, y + 8, "0 (none)" if value == 0 else f"{value:.3g}", 11, mono=True)
+        bars[INK if total else red] += f"M{bx} {y}h{w:.1f}v16h-{w:.1f}z"
+        out.text(bx + w + 5, y + 8, "0 (none)" if value == 0 else f"{value:.3g}", 11)
+    svg.parts += [f'<path d="{d}" fill="{colour}"/>' for colour, d in bars.items() if d]
     # the norms so far, s = τ down to t
-    nx, ny, nw, nh = 610.0, 232.0, 240.0, 60.0
-    svg.text(nx - 100, ny - 12, "so far: ‖(DL)_h(s)‖ ● and ‖(DL)_c(s)‖ ■", 13, weight="bold")
+    nx, ny, nw, nh = 610, 232, 240, 60
+    out.text(nx - 100, ny - 12, "so far: ‖(DL)_h(s)‖ ● and ‖(DL)_c(s)‖ ■", 13, bold=True)
     peak = max(float(np.max(view["norms_h"])), float(np.max(view["norms_c"])), 1e-300)
 
     def X_(s):
@@ -182,14 +208,18 @@ def lstm_step_picture(view: dict) -> Svg:
         return ny + nh - v / peak * (nh - 8)
 
     svg.line(nx, ny + nh, nx + nw, ny + nh, MUTED, 1)
+    dots, squares = "", ""
     for s in range(1, tau + 1):
-        svg.text(X_(s), ny + nh + 11, str(s), 11, "middle", MUTED)
+        out.text(X_(s), ny + nh + 11, str(s), 11, "middle", MUTED)
         if s < t:
             continue
-        svg.circle(X_(s) - 4, Y_(view["norms_h"][s - 1]), 3.5, red)
-        svg.rect(X_(s) + 1, Y_(view["norms_c"][s - 1]) - 3.5, 7, 7, fill=INK)
+        x, y = X_(s) - 4, Y_(view["norms_h"][s - 1])
+        dots += f"M{x - 3.5:.1f} {y:.1f}a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0-7 0z"
+        squares += f"M{X_(s) + 1:.1f} {Y_(view['norms_c'][s - 1]) - 3.5:.1f}h7v7h-7z"
+    svg.parts += [f'<path d="{dots}" fill="{red}"/>', f'<path d="{squares}" fill="{INK}"/>']
     if t > 1:
-        svg.text((nx + X_(t - 0.5)) / 2, ny + nh / 2, "still to come", 11, "middle", MUTED)
+        out.text((nx + X_(t - 0.5)) / 2, ny + nh / 2, "still to come", 11, "middle", MUTED)
+    out.write(svg)
     return svg
 
 

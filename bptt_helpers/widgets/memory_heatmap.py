@@ -22,6 +22,7 @@ from ..lessons.lstm_memory import memory_row, reach
 from ..plots.svg import INK, MONO, MUTED, Svg
 from . import check_int
 from .frames import FrameStepper, frame_html
+from .lstm_backward import Compact
 
 # Steps of 3/4 of a decade of ‖∂L(t)/∂x(s)‖ / max_s: level 0 is within 10^-0.75 of the largest,
 # level 7 down to 10^-6; below that, no colour. Every colour gives the text (#222) a contrast of
@@ -76,30 +77,28 @@ def memory_text(view: dict) -> str:
     lines = [f"step t = {t} of {len(passage) - 1}: after …{before!r}, the next character is "
              f"{shown(view['target'])!r}"]
     for row in view["rows"]:
-        lines.append(f"  {row['label']:<9} p(next) = {row['p_target']:.2f};  gradient ≥ 1/100 of its largest "
-                     f"for the last {row['reach2']:>2} characters, ≥ 1/1000 for the last {row['reach3']:>2}")
+        lines.append(f"  {row['label']:<9} p(next) = {row['p_target']:.2f}; gradient ≥ 1/100 of its largest "
+                     f"for the last {row['reach2']:>2} characters, ≥ 1/1000 for {row['reach3']:>2}")
     return "\n".join(lines)
 
 
 def memory_label(view: dict) -> str:
     """The picture's text alternative."""
-    parts = [f"The passage as a heatmap for the prediction of character {view['t']}, "
-             f"{shown(view['target'])!r}: each earlier character is shaded, and has a bar under it, by the "
-             "size of the gradient of that prediction's loss with respect to it"]
+    parts = [f"Heatmap of the passage for predicting character {view['t']}, {shown(view['target'])!r}: "
+             "each earlier character shaded, and barred, by its gradient"]
     for row in view["rows"]:
-        parts.append(f"{row['label']}: at least 1/100 of the largest for the last {row['reach2']} "
-                     "characters, "
-                     f"at least 1/1000 for the last {row['reach3']}")
+        parts.append(f"{row['label']}: above 1/100 of the largest for the last {row['reach2']} characters, "
+                     f"above 1/1000 for {row['reach3']}")
     return "; ".join(parts) + "."
 
 
-def _row(svg: Svg, x0: int, y: int, view: dict, row: dict) -> None:
+def _row(svg: Svg, out, x0: int, y: int, view: dict, row: dict) -> None:
     """One model: its label, the shaded characters (one rect per run of a level), the bars under
     them (one path), the text (one element, each character placed by the x list), the outline."""
     passage, t = view["passage"], view["t"]
     lv = list(row["levels"])
     w, rh, bh = int(CHAR_W), int(ROW_H), int(BAR_H)
-    svg.text(x0 - 8, y + rh / 2, row["label"], 13, "end", INK, weight="bold")
+    out.text(x0 - 8, y + rh / 2, row["label"], 13, "end", INK, bold=True)
     runs, start = {k: [] for k in range(LEVELS)}, 0
     for s in range(1, t + 1):
         if s == t or lv[s] != lv[start]:
@@ -109,8 +108,15 @@ def _row(svg: Svg, x0: int, y: int, view: dict, row: dict) -> None:
     svg.parts.extend(f'<path fill="{COLOURS[k]}" d="{"".join(d)}"/>' for k, d in runs.items() if d)
     base = y + rh + 2 + bh
     heights = [(bh * (LEVELS - k)) // LEVELS for k in lv]   # whole pixels: level 0 full, below: none
-    d = f"M{x0} {base}" + "".join(f"h1v-{hgt}h{w - 2}v{hgt}h1" if hgt else f"h{w}" for hgt in heights)
-    svg.parts.append(f'<path fill="{MUTED}" d="{d}z"/>')
+    # one stroke per bar, w - 2 wide, drawn up from the base line: "m<dx> <dy>v-<height>"
+    d, prev, dx = f"M{x0 + w // 2} {base}", 0, 0
+    for hgt in heights:
+        if hgt:
+            d += f"m{dx} {prev}v-{hgt}"
+            prev, dx = hgt, w
+        else:
+            dx += w
+    svg.parts.append(f'<path stroke="{MUTED}" stroke-width="{w - 2}" d="{d}"/>')
     text = html.escape("".join(shown(ch) for ch in passage).replace(" ", "\u00a0"))
     svg.parts.append(f'<text x="{x0}" y="{y + rh // 2 + 5}" textLength="{len(passage) * w}" '
                      f'lengthAdjust="spacing" font-family="{MONO}" font-size="15" fill="{INK}">{text}</text>')
@@ -125,15 +131,16 @@ def memory_picture(view: dict) -> Svg:
     width = x0 + len(passage) * CHAR_W + 12
     gap = int(ROW_H + BAR_H + 22)
     svg = Svg(width, top + gap * len(view["rows"]) + 50, memory_label(view))
-    svg.text(0, 12, f"‖∂L({t})/∂x(s)‖ for the prediction of {shown(view['target'])!r} "
-                    f"(outlined), each s relative to its largest", 14, weight="bold")
+    out = Compact()
+    out.text(0, 12, f"‖∂L({t})/∂x(s)‖ for the prediction of {shown(view['target'])!r} "
+                    f"(outlined), each s relative to its largest", 14, bold=True)
     xt = x0 + (t + 0.5) * CHAR_W
-    svg.text(xt, 30, "▼ predicted", 12, "end" if xt > width - 50 else "middle", INK)
+    out.text(xt, 30, "▼ predicted", 12, "end" if xt > width - 50 else "middle", INK)
     for k, row in enumerate(view["rows"]):
-        _row(svg, x0, top + k * gap, view, row)
+        _row(svg, out, x0, top + k * gap, view, row)
     # the key: colour and bar height for each level
     ky = top + gap * len(view["rows"]) + 6
-    svg.text(x0 - 8, ky + 10, "key", 12, "end", MUTED)
+    out.text(x0 - 8, ky + 10, "key", 12, "end", MUTED)
     swatches = "".join(f'<path fill="{COLOURS[k]}" d="M{x0 + k * 84} {ky}h16v16h-16z"/>'
                        for k in range(LEVELS))
     bars = "".join(f"M{x0 + k * 84 + 18} {ky + 16}h6v-{(int(BAR_H) * (LEVELS - k)) // LEVELS}h-6z"
@@ -142,9 +149,9 @@ def memory_picture(view: dict) -> Svg:
     labels = "".join(f'<text x="{x0 + k * 84 + 27}" y="{ky + 12}">{names[k]}</text>' for k in range(LEVELS))
     svg.parts.append(f'<g stroke="{MUTED}" stroke-width="0.6">{swatches}</g><path fill="{MUTED}" d="{bars}"/>'
                      f'<g font-size="11" fill="{MUTED}">{labels}'
-                     f'<text x="{x0}" y="{ky + 34}">shade and bar height: the gradient is at most that '
-                     'fraction '
-                     "of the largest and more than 10^-0.75 of it; no shade, no bar: below 10^-6</text></g>")
+                     f'<text x="{x0}" y="{ky + 34}">shade and bar: the gradient over its largest, '
+                     "down to that power of ten; none: below 10^-6</text></g>")
+    out.write(svg)
     return svg
 
 
