@@ -27,8 +27,8 @@ ROWS = (
     Row("13.5", r"(DL)_{h^{(t)}} = (DL)_{o^{(t)}}V + (DL)_{z^{(t+1)}}W_{hh}", "dhidden_cell"),
     Row("13.6", r"(DL)_{c^{(t)}} = (DL)_{h^{(t)}}\odot q^{(t)}\odot\left[1-\tanh^2 c^{(t)}\right]"
                 r" + (DL)_{c^{(t+1)}}\odot f^{(t+1)}", "dhidden_cell"),
-    Row("13.7", r"(DL)_{i} = (DL)_{c}\odot g,\ (DL)_{f} = (DL)_{c}\odot c^{(t-1)},"
-                r"\ (DL)_{g} = (DL)_{c}\odot i,\ (DL)_{q} = (DL)_{h}\odot\tanh c", "dhidden_cell"),
+    Row("13.7", r"(DL)_{i,f,g} = (DL)_{c}\odot (g,\, c^{(t-1)},\, i),\ (DL)_{q} = (DL)_{h}\odot\tanh c",
+        "dhidden_cell"),
     Row("13.8", r"(DL)_{z} = \left[(DL)_i\, i(1-i),\ (DL)_f\, f(1-f),"
                 r"\ (DL)_g(1-g^2),\ (DL)_q\, q(1-q)\right]", "dhidden_cell"),
     Row("4.4", r"(DL)_c = \sum_t (DL)_{o^{(t)}}", "dc"),
@@ -53,15 +53,26 @@ def _shared(module, name: str) -> bool:
     return not getattr(module, name).__module__.startswith("bptt_helpers.lstm")
 
 
-def equation_table() -> str:
-    """The LSTM's backward equations as one Markdown table: eq, formula, both forms' code, shared?"""
-    lines = ["| eq | formula | `lstm.grads_fast` (used by `lstm_backward`) | "
-             "`lstm.grads_as_written` (loop) | the RNN's own? |", "|---|---|---|---|---|"]
+def equation_table(numbers=None) -> str:
+    """The LSTM's backward equations as one Markdown table: eq, formula, where each form's code is.
+
+    A function that is the RNN's own (imported from the RNN's modules) says so.
+
+    numbers: the rows to show, e.g. ``("13.5", "13.6")`` (default: all, in the order of ``ROWS``).
+    """
+    if numbers is not None:
+        unknown = set(numbers) - {row.number for row in ROWS}
+        if unknown:
+            raise ValueError(f"numbers must be among {[row.number for row in ROWS]}, got {sorted(unknown)}")
+    lines = ["| eq | formula | vectorised (`lstm_backward` runs it) | as written (loop) |",
+             "|---|---|---|---|"]
     for row in ROWS:
-        shared = "yes (the paper's number)" if _shared(grads_fast, row.function) else "new"
+        if numbers is not None and row.number not in numbers:
+            continue
+        shared = "<br>the RNN's own" if _shared(grads_fast, row.function) else ""
         if row.function == "dE":
-            shared = "new; its sum over uses is the RNN's `scatter_add_rows` / `sum_over_uses` (4.9)"
+            shared = "<br>its sum: the RNN's (4.9)"
         fast, loop = _where(grads_fast, row.function), _where(grads_as_written, row.function)
-        lines.append(f"| ({row.number}) | ${row.formula}$ | `{row.function}`, {fast} | "
-                     f"`{row.function}`, {loop} | {shared} |")
+        lines.append(f"| ({row.number}) | ${row.formula}$ | `{row.function}`, {fast}{shared} | "
+                     f"{loop} |")
     return "\n".join(lines)
