@@ -1,8 +1,9 @@
 """The trained models shipped in bptt_helpers/lstm/trained.npz are what tools/train_lstm_models.py makes.
 
-Retraining everything takes about 90 s; this test retrains the first CHECK_STEPS steps of every
-model by its recipe and compares the losses with the ones stored beside the weights, checks the
-recipes against the script's, and that the stored weights are finite float32 of the right shapes.
+Retraining everything takes about 90 s; this test retrains the first steps of every model by its
+recipe (25, or 4 for the task's tanh RNNs, whose training is chaotic: tools/train_lstm_models.py
+says what was measured) and compares the losses with the ones stored beside the weights, checks
+the recipes against the script's, and that the stored weights are finite and of the right kind.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ def test_the_file_holds_every_model_of_the_script_with_its_recipe():
 @pytest.mark.parametrize("name", NAMES)
 def test_a_short_retraining_reproduces_the_stored_start(name):
     model = trained.load(name)
-    _, losses, _ = tool.train(model.config, steps=tool.CHECK_STEPS)
-    np.testing.assert_allclose(losses, model.check_losses, rtol=1e-9, atol=0)
+    steps = tool.check_steps(name)
+    _, losses, _ = tool.train(model.config, steps=steps)
+    np.testing.assert_allclose(losses, model.check_losses[:steps], rtol=1e-9, atol=0)
 
 
 def test_unknown_names_are_rejected():

@@ -5,8 +5,8 @@
 Every model is trained by the package's own loop (:mod:`bptt_helpers.lstm.train`: plain SGD on
 the hand-derived gradients, the global gradient norm clipped), from a seed, in float64; the
 weights are stored as float32. ``tests/test_trained_models.py`` checks that the file holds
-what this script makes: it trains the first ``CHECK_STEPS`` steps of every model again and
-compares their losses with the stored ones, and the recipes with ``RECIPES``.
+what this script makes: it trains the first steps of every model again (:func:`check_steps`)
+and compares their losses with the stored ones, and the recipes with :func:`recipes`.
 
 - ``text/rnn``, ``text/lstm``: the bundled text (its first 90 %), random windows of 96 characters,
   for the memory heatmap. The same sizes of embedding (16) and state (32 LSTM units; the RNN gets
@@ -35,6 +35,18 @@ from bptt_helpers.lstm.train import fit, fit_text, model_of
 
 OUT = Path(__file__).resolve().parents[1] / "bptt_helpers" / "lstm" / "trained.npz"
 CHECK_STEPS = 25
+# The tanh RNN on the task (learning rate 5, steps of up to 25 after clipping) trains chaotically: two
+# OpenBLAS kernels give losses that agree to 1e-14 for the first 4 steps and differ by about 1e-4 at
+# step 25 (measured: Haswell against Sandybridge and Nehalem, and numpy 1.26.4). Its check compares
+# those 4 steps. The chaos does not touch the lesson: retrained in full under Sandybridge, the RNN of
+# seed 1 still answers at the guessing level (27 % accuracy on 512 new sequences). Every other model
+# reproduces all 25 steps to 1e-9 on every kernel tried.
+CHAOTIC_CHECK_STEPS = 4
+
+
+def check_steps(name: str) -> int:
+    """How many of the stored first-step losses of model ``name`` a retraining must reproduce."""
+    return CHAOTIC_CHECK_STEPS if name.startswith("task/rnn/") else CHECK_STEPS
 SEEDS = (0, 1, 2, 3)
 TEXT = {"d_model": 16, "n_hidden": 32, "window": 96, "batch_size": 32, "steps": 1500, "clip": 5.0,
         "seed": 0, "val_fraction": 0.1, "every": 50}
