@@ -146,6 +146,7 @@ def test_only_the_tensors_a_mistake_touches_are_listed_as_wrong():
     wrong_line = next(line for line in message.splitlines() if "on one sequence" in line)
     assert "wrong dW (rel. error" in wrong_line and "right: dE, dU, db, dV, dc" in wrong_line
     assert check_backward(dW_slightly_off).score == 5
+    assert "the term of h(0) included" in check_backward(dW_slightly_off).message   # the second hint
 
 
 def test_two_mistakes_at_once_are_both_named():

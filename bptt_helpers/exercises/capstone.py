@@ -185,6 +185,25 @@ def _locate(bad: set) -> str:
     return "look again at " + ", ".join(f"d{n} {EQUATION[n]}" for n in PARAM_NAMES if n in bad) + "."
 
 
+SUMS = {
+    "E": "(4.9): row i of dE adds [(DL)_h(t) ⊙ (Dh)_a(t)] U for every position that read token i, "
+         "repeats included",
+    "U": "(4.8): Σ_t [(DL)_h(t) ⊙ (Dh)_a(t)] ⊗ x(t), t = 1..τ",
+    "W": "(4.7): Σ_t [(DL)_h(t+1) ⊙ (Dh)_a(t+1)] ⊗ h(t) for t = 0..τ-1, the term of h(0) included",
+    "b": "(4.5): Σ_t (DL)_h(t) ⊙ (Dh)_a(t), t = 1..τ",
+    "V": "(4.6): Σ_t (DL)_o(t) ⊗ h(t), t = 1..τ",
+    "c": "(4.4): Σ_t (DL)_o(t)",
+}
+
+
+def _explain(bad: set) -> str:
+    """What to change, from which tensors are wrong: their equations, with every sum over the batch too."""
+    if bad == set(PARAM_NAMES):
+        return ("(4.1) is ŷ - onehot(y) divided by B·τ; (4.2) starts the recursion at t = τ with "
+                "(DL)_o(τ) V, and (4.3) runs down to t = 1; then the six sums, each over the batch too.")
+    return "; ".join(SUMS[n] for n in PARAM_NAMES if n in bad) + ". Each sum runs over the batch too."
+
+
 def _success(title: str, relu: bool):
     def text(cases, answers):
         numeric = _visible_numeric(relu)
@@ -222,7 +241,7 @@ BACKWARD = Exercise(
     change="follow the table of the nine equations; return bh.Params(E=dE, U=dU, W=dW, b=db, V=dV, c=dc)",
     cases=_grad_cases(False), arg_names=("params", "cache"), answers=(backward,),
     mistakes=_slips(SLIPS), rtol=EXACT_TOL, outputs=PARAM_NAMES, shapes=SHAPES, locate=_locate,
-    success=_success("my_backward, eqs 4.1-4.9", False))
+    explain=_explain, success=_success("my_backward, eqs 4.1-4.9", False))
 check_backward = make_checker("check_backward", BACKWARD,
                               "``my_backward(params, cache) -> Params`` of the six gradients (4.1-4.9).")
 
@@ -233,7 +252,7 @@ BACKWARD_RELU = Exercise(
     change="your my_backward with (cache.a > 0) wherever 1 - h² stood",
     cases=_grad_cases(True), arg_names=("params", "cache"), answers=(backward,),
     mistakes=_slips(RELU_SLIPS), rtol=EXACT_TOL, outputs=PARAM_NAMES, shapes=SHAPES, locate=_locate,
-    success=_success("my_backward_relu", True))
+    explain=_explain, success=_success("my_backward_relu", True))
 check_backward_relu = make_checker("check_backward_relu", BACKWARD_RELU,
                                    "``my_backward_relu(params, cache) -> Params``, forward_relu caches.")
 

@@ -99,6 +99,7 @@ class Exercise:
     point_per_output: bool = True     # False: named outputs, but one point for all of them
     allowed: tuple[Callable, ...] = ()  # package functions this exercise may call (and what they call)
     locate: Callable[[set], str] | None = None   # named outputs: where to look, from which are wrong
+    explain: Callable[[set], str] | None = None  # named outputs: what to change, from which are wrong
 
     @property
     def max_points(self) -> float:
@@ -395,7 +396,10 @@ def check(ex: Exercise, fn, *, hidden: int = 0, hints: str | None = None) -> Che
         return _failure(ex, fn, where, change, level, points)
 
     where = _where_wrong(ex, answers, cases, verdicts)                  # generic
-    return _failure(ex, fn, where, ex.change, level, points)
+    change = ex.change
+    if ex.outputs and ex.explain:
+        change = ex.explain({n for v in verdicts for n in ex.outputs if not v[n]})
+    return _failure(ex, fn, where, change, level, points)
 
 
 def _reproduces(ex: Exercise, value, wrong) -> bool:
