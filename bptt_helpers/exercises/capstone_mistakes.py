@@ -19,10 +19,13 @@ class Slip:
 
 
 def _erratum(key: str) -> str:
-    """The series' own words for an erratum of the paper (bptt_helpers.lessons.errata)."""
+    """The series' own words for a slip or an ambiguity of the paper (bptt_helpers.lessons.errata)."""
     from ..lessons.errata import ERRATA
 
     entry = next(e for e in ERRATA if e.key == key)
+    if entry.kind == "ambiguity":
+        return (f"{entry.where} allows two readings ({entry.why_both}), and yours is the one that "
+                f"computes a wrong number. The right one: {entry.correction} (notebook {entry.notebook[:2]})")
     return f"Erratum of {entry.where}: {entry.correction} (notebook {entry.notebook[:2]})"
 
 
