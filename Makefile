@@ -1,5 +1,7 @@
 # bptt-notebooks: `make lab` to learn, `make test` to check everything.
 # Both create .venv on first use; they need only python3 (>= 3.10) and make.
+# `make lab` opens your workspace (workspace/, the student edition, made on first use and never
+# overwritten); `make lab-instructor` opens the solved notebooks in notebooks/.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,7 +14,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test test-here test-portable test-nbgrader nbgrader-course floors-venv nbgrader-venv lint unit notebooks student bench bench-widgets bench-decks clean venv slides html present
+.PHONY: lab lab-instructor test test-here test-portable test-nbgrader nbgrader-course floors-venv nbgrader-venv lint unit notebooks student bench bench-widgets bench-decks clean venv slides html present
 
 venv: $(STAMP)
 
@@ -21,8 +23,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb --notebook-dir=. $(ROOT_FLAG)
+# The student edition lives in $(WORKSPACE) (ignored by git). `make student` brings it up to date from
+# $(SERIES) without ever overwriting a notebook the student changed: a new version of such a
+# notebook arrives beside it (tools/student.py says which).
+WORKSPACE   ?= workspace
+SERIES      ?= notebooks
+JUPYTER_LAB ?= $(abspath $(VENV))/bin/jupyter lab
+
+lab: student
+	cd $(WORKSPACE) && $(JUPYTER_LAB) 00_start_here.ipynb $(ROOT_FLAG)
+
+lab-instructor: $(STAMP)
+	$(JUPYTER_LAB) notebooks/00_start_here.ipynb --notebook-dir=. $(ROOT_FLAG)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -83,8 +95,10 @@ notebooks: $(STAMP)
 	$(ONE_THREAD) $(PY) -m tools.notebook_tools execute notebooks/[0-9][0-9]_*.ipynb
 
 # nbgrader (LECTURES.md), in its own venv so that its JupyterLab extension stays out of .venv.
-# test-nbgrader: release every assignment, autograde the stored solutions (must get full marks)
-# and the blank release (must get 0). nbgrader-course: the course folder for an instructor.
+# test-nbgrader: release every assignment, autograde the stored solutions (must get full marks),
+# the blank release (must get 0) and the capstone's known submissions (tools/nbgrader_submissions.py);
+# then a class of three through nbgrader's exchange, from release to feedback.
+# nbgrader-course: the course folder for an instructor.
 NBGRADER_VENV  := .venv-nbgrader
 NBGRADER_STAMP := $(NBGRADER_VENV)/.installed
 
@@ -98,13 +112,16 @@ nbgrader-venv: $(NBGRADER_STAMP)
 # Two course folders graded side by side (--jobs 2), one per core.
 test-nbgrader: $(NBGRADER_STAMP)
 	$(ONE_THREAD) $(NBGRADER_VENV)/bin/python -m tools.nbgrader_course roundtrip build/nbgrader-roundtrip --jobs 2
+	$(ONE_THREAD) $(NBGRADER_VENV)/bin/python -m tools.nbgrader_course exchange build/nbgrader-exchange
 
 nbgrader-course: $(NBGRADER_STAMP)
 	$(NBGRADER_VENV)/bin/python -m tools.nbgrader_course course build/nbgrader
 
-# The student edition: solutions replaced by NotImplementedError placeholders.
+# The student edition: solutions replaced by NotImplementedError placeholders, checker outputs
+# cleared, a folded reference solution after each checker; written into $(WORKSPACE), never over
+# a notebook the student changed.
 student: $(STAMP)
-	$(PY) -m tools.student build/student
+	$(PY) -m tools.student $(WORKSPACE) --notebooks $(SERIES)
 
 # Lectures (LECTURES.md). Offline reveal.js slides / static HTML of every notebook, each folder
 # with an index.html and its own vendor/ copy of reveal.js, MathJax, ... (fetched once with npm).

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import grads_fast
+from . import grads_fast, margins
 from .backward_pass import backward
 from .forward_pass import _run, forward
 from .params import PARAM_NAMES, Params
@@ -107,18 +107,39 @@ def power_of_ten(value: float) -> str:
 def verdict(value: float, tol: float, above: bool = False) -> str:
     """``'< 10⁻⁶ ✓'`` when ``value < tol``, else the value itself: ``'3.2e-01 ✗'``.
 
-    Use it to print an error that should be at rounding level: its digits differ from
-    machine to machine (BLAS kernel, threads, numpy version), the verdict does not. A
-    value the check rejects is printed, because then its size is the news.
-    ``above=True`` checks the other side (``'> 2 ✓'`` when ``value > tol``): for a
-    statistic of chaotic training runs, whose digits are not reproducible but whose side
-    of a bound chosen with a wide margin is.
+    The mark of a check: use it to print an error that should be at rounding level: its
+    digits differ from machine to machine (BLAS kernel, threads, numpy version), the verdict
+    does not. A value the check rejects is printed, because then its size is the news.
+    ``above=True`` checks the other side (``'> 2 ✓'`` when ``value > tol``). The comparison
+    goes through :mod:`bptt_helpers.margins`: a value within 1e-9 (relative) of ``tol``
+    raises ``FragileComparison`` instead of printing a verdict that rounding decided. For a
+    statement that a bound holds (not a check), use :func:`bound`, which prints no mark.
     """
     _check_tol(tol)
     value = float(value)
+    if np.isnan(value):
+        return f"{value:.1e} ✗"
     if above:
-        return f"> {format_tol(tol)} ✓" if value > tol else f"{value:.1e} ✗"
-    return f"< {format_tol(tol)} ✓" if value < tol else f"{value:.1e} ✗"
+        return f"> {format_tol(tol)} ✓" if margins.above(value, tol) else f"{value:.1e} ✗"
+    return f"< {format_tol(tol)} ✓" if margins.below(value, tol) else f"{value:.1e} ✗"
+
+
+def bound(value: float, limit: float, above: bool = False) -> str:
+    """A bound that holds, in words a table can show: ``'< 0.01'``, or ``'> 2'`` with ``above=True``.
+
+    For what a notebook states about a chaotic run or an average over starts, whose digits
+    differ between machines but whose side of a bound with a wide margin does not. It is a
+    statement, not a checker's verdict, so it carries no ✓: if the bound does not hold it
+    raises ``AssertionError`` with the value, and the notebook stops there. The comparison
+    goes through :mod:`bptt_helpers.margins` (a value within 1e-9 of ``limit`` raises).
+    """
+    _check_tol(limit)
+    value = float(value)
+    holds = margins.above(value, limit) if above else margins.below(value, limit)
+    if not holds:
+        raise AssertionError(f"the stated bound does not hold: {value:.3g} is not "
+                             f"{'above' if above else 'below'} {format_tol(limit)}")
+    return f"{'>' if above else '<'} {format_tol(limit)}"
 
 
 @dataclass
@@ -175,7 +196,8 @@ class GradComparison:
         Returns the comparison with ``tol`` recorded, so that printing it shows verdicts.
         """
         _check_tol(tol)
-        bad = [row for row in self.rows if not row.max_rel_err < tol]
+        bad = [row for row in self.rows
+               if np.isnan(row.max_rel_err) or not margins.below(row.max_rel_err, tol)]
         if bad:
             names = ", ".join(f"{row.name} ({row.max_rel_err:.1e})" for row in bad)
             raise AssertionError(f"gradients differ beyond rel tol {tol:.0e}: {names}\n"

@@ -22,7 +22,7 @@ from bptt_helpers.exercises.capstone import (
 )
 
 
-def student_backward(params, cache, *, derivative="tanh", mistake=None):
+def student_backward(params, cache, *, derivative="tanh", mistake=None, derivative_rec=None):
     """All six gradients with loops over sequences and steps; ``mistake`` switches in one slip."""
     batched = cache.inputs.ndim == 2
     inputs = cache.inputs if batched else cache.inputs[None]
@@ -37,8 +37,8 @@ def student_backward(params, cache, *, derivative="tanh", mistake=None):
     for s in range(B):
         h, a, x = H[s], A[s], X[s]
 
-        def deriv(t, h=h, a=a):  # (Dh(t))_a(t) as a vector, t = 1..τ
-            if derivative == "relu":
+        def deriv(t, h=h, a=a, kind=derivative):  # (Dh(t))_a(t) as a vector, t = 1..τ
+            if kind == "relu":
                 return (a[t - 1] > 0).astype(float)
             return (1 - h[t]) ** 2 if mistake == "(1-h)^2" else 1 - h[t] ** 2
 
@@ -47,7 +47,7 @@ def student_backward(params, cache, *, derivative="tanh", mistake=None):
         dh = [None] * (tau + 1)
         dh[tau] = do[tau] @ params.V                                                 # (4.2)
         for t in range(tau - 1, 0, -1):                                              # (4.3)
-            f = deriv(t + 1)
+            f = deriv(t + 1, kind=derivative_rec or derivative)
             if mistake == "broadcast":
                 step = dh[t + 1] @ (f * params.W)
             elif mistake == "W^T":
@@ -93,44 +93,60 @@ def test_a_right_answer_passes_with_a_verdict_for_every_tensor():
     assert lines[0].startswith("✓") and "one sequence" in lines[0] and "batch" in lines[0]
     for name in bh.PARAM_NAMES:
         assert any(line.split()[:1] == [f"d{name}"] and line.count("< 10⁻⁶ ✓") == 2 for line in lines)
-    assert check_backward(bh.backward)                       # the package's own, a Params
-    assert check_backward(lambda p, c: bh.backward(p, c).as_dict())
-    assert check_backward(lambda p, c: tuple(v for _, v in bh.backward(p, c).items()))
+    assert check_backward(lambda p, c: student_backward(p, c).as_dict())    # a dict is a Params too
+    tupled = check_backward(lambda p, c: tuple(v for _, v in student_backward(p, c).items()))
+    assert not tupled and "returned a tuple of 6 items" in tupled.message
+
+
+def test_the_package_own_backward_scores_zero_however_it_is_called():
+    from bptt_helpers import backward as renamed
+    from bptt_helpers.grads_fast import dhidden
+
+    for cheat in (bh.backward, lambda p, c: renamed(p, c).as_dict(),
+                  lambda p, c: (dhidden(p, c, grads_fast.dlogits(c)), student_backward(p, c))[1],
+                  lambda p, c: capstone.backward_variant(p, c)):
+        result = check_backward(cheat)
+        assert not result and "calls the package's own" in result.message and result.score == 0
 
 
 @pytest.mark.parametrize("mistake, words", [
     ("no mean", "B·τ times too big"),
     ("tau only", "B times too big for the batch"),
     ("broadcast", "COLUMNS of W"),
-    ("W^T", "W is transposed in (4.3)"),
+    ("W^T", "multiplied by W itself"),
     ("(1-h)^2", "(1 - h)² is not the tanh derivative"),
-    ("dW from t=1", "starts at t = 1 and leaves out h(0)"),
+    ("dW from t=1", "so (4.7) runs from t = 0"),
     ("dW with h(t)", "W multiplies the PREVIOUS state"),
-    ("dW transposed", "dW is transposed"),
-    ("+=", "kept only ONE of its rows"),
+    ("dW transposed", "the transpose of the right matrix"),
+    ("+=", "read more than once"),
 ])
 def test_each_classic_mistake_is_named(mistake, words):
-    result = check_backward(lambda p, c: student_backward(p, c, mistake=mistake))
+    result = check_backward(lambda p, c: student_backward(p, c, mistake=mistake), hints="all")
     assert not result and result.message.startswith("✗")
     assert words in result.message, result.message
-    assert "exactly a classic mistake" in result.message
+    assert "→ what to change" in result.message
 
 
 def test_the_broadcast_diagnosis_is_the_errata_text_and_the_scatter_one_notebook_07s():
     from bptt_helpers.exercises.embedding import REPEAT_HINT
     from bptt_helpers.lessons.errata import ERRATA
 
-    broadcast = check_backward(lambda p, c: student_backward(p, c, mistake="broadcast")).message
+    broadcast = check_backward(lambda p, c: student_backward(p, c, mistake="broadcast"), hints="all").message
     assert next(e.correction for e in ERRATA if e.key == "broadcast-4.3") in broadcast
-    assert REPEAT_HINT in check_backward(lambda p, c: student_backward(p, c, mistake="+=")).message
+    scatter = check_backward(lambda p, c: student_backward(p, c, mistake="+="), hints="all").message
+    assert REPEAT_HINT in scatter
 
 
 def test_only_the_tensors_a_mistake_touches_are_listed_as_wrong():
-    message = check_backward(lambda p, c: student_backward(p, c, mistake="dW from t=1")).message
+    def dW_slightly_off(params, cache):
+        grads = student_backward(params, cache)
+        grads.W = grads.W + 0.01
+        return grads
+    message = check_backward(dW_slightly_off).message
     wrong_line = next(line for line in message.splitlines() if "on one sequence" in line)
-    assert "wrong dW (4.7)" in wrong_line and "right: dE, dU, db, dV, dc" in wrong_line
-    message = check_backward(lambda p, c: student_backward(p, c, mistake="broadcast")).message
-    assert "right: dV, dc" in message
+    assert "wrong dW (rel. error" in wrong_line and "right: dE, dU, db, dV, dc" in wrong_line
+    assert check_backward(dW_slightly_off).score == 5
+    assert "the term of h(0) included" in check_backward(dW_slightly_off).message   # the second hint
 
 
 def test_two_mistakes_at_once_are_both_named():
@@ -139,14 +155,14 @@ def test_two_mistakes_at_once_are_both_named():
         grads.E = student_backward(params, cache, mistake="+=").E * cache.n_positions
         return grads
 
-    message = check_backward(two).message
-    assert "two mistakes" in message and "B·τ times too big" in message and "ONE of its rows" in message
+    message = check_backward(two, hints="all").message
+    assert "two slips together" in message and "B·τ times too big" in message
+    assert "read more than once" in message
 
 
 def test_a_transposed_dV_is_reported_by_its_shape():
     message = check_backward(lambda p, c: student_backward(p, c, mistake="dV transposed")).message
-    assert message.startswith("✗") and "dV has shape (4, 5), expected (5, 4)" in message
-    assert "transposed" in message
+    assert message.startswith("✗") and "dV has shape (4, 5), expected (5, 4) (it is transposed)" in message
 
 
 def test_an_unknown_error_says_where_to_look():
@@ -164,31 +180,33 @@ def test_an_unknown_error_says_where_to_look():
             grads.U = grads.U + 0.1
         return grads
 
-    message = check_backward(batch_only).message
-    assert "right on one sequence, wrong on the batch" in message
+    message = check_backward(batch_only, hints="all").message
+    assert "right on one sequence (τ = 6), wrong on a batch of B = 3 (τ = 4)" in message
+    assert "leading B axis" in message
 
 
 def test_placeholder_errors_and_bad_returns_are_messages_not_tracebacks():
     message = check_backward(placeholder).message
-    assert message.startswith("✗") and "not implemented yet" in message and "Hint:" in message
-    raised = check_backward(lambda p, c: c.y_hat @ p.V.T).message
+    assert message.startswith("✗") and "not implemented yet" in message and "(4.1)" in message
+    raised = check_backward(lambda p, c: c.y_hat @ p.V.T, hints="all").message
     assert raised.startswith("✗") and "raised ValueError" in raised and "V (vocab, n_hidden)" in raised
-    for bad, words in ((lambda p, c: None, "returned NoneType"),
-                       (lambda p, c: {"E": 0}, "U, W, b, V, c are missing"),
-                       (lambda p, c: {**bh.backward(p, c).as_dict(), "c": np.full(5, np.nan)}, "NaN")):
+    for bad, words in ((lambda p, c: None, "returned None"),
+                       (lambda p, c: {"E": 0}, "missing U, W, b, V, c"),
+                       (lambda p, c: {**student_backward(p, c).as_dict(), "c": np.full(5, np.nan)}, "NaN")):
         message = check_backward(bad).message
         assert message.startswith("✗") and words in message, message
 
 
-def test_an_answer_that_changes_the_cache_in_place_cannot_spoil_the_check():
+def test_an_answer_that_changes_its_inputs_is_named_and_cannot_spoil_the_check():
     def scribbles(params, cache):
         grads = student_backward(params, cache)
         cache.y_hat[...] = 0.0
-        cache.h[...] = 0.0
         params.W[...] = 0.0
         return grads
 
-    assert check_backward(scribbles)
+    result = check_backward(scribbles)
+    assert not result and "changed its input `params`, `cache` in place" in result.message
+    assert result.score == 0
     assert check_backward(student_backward)  # and the cases are still intact afterwards
 
 
@@ -201,18 +219,18 @@ def test_a_checker_called_with_something_else_than_a_function_names_the_argument
 
 def test_graded_under_the_autograder(monkeypatch, capsys):
     monkeypatch.setenv(exercises.GRADING_ENV, "1")
-    for fn, words in ((placeholder, "not implemented yet"),
-                      (lambda p, c: student_backward(p, c, mistake="+="), "ONE of its rows")):
-        with pytest.raises(AssertionError, match=words):
-            check_backward(fn, graded=True)
-        assert capsys.readouterr().out.startswith("✗")
-    assert check_backward(student_backward, graded=True) is None
+    for fn, words, points in ((placeholder, "not implemented yet", 0),
+                              (lambda p, c: student_backward(p, c, mistake="+="), "read more than once", 5)):
+        assert check_backward(fn, graded=True) == points
+        printed = capsys.readouterr().out
+        assert printed.startswith("✗") and words in printed
+    assert check_backward(student_backward, graded=True) == 6
     assert capsys.readouterr().out.startswith("✓")
     for check, fn in ((check_dh0, placeholder), (check_backward_relu, placeholder),
                       (check_relu_prediction, placeholder)):
-        with pytest.raises(AssertionError, match="not implemented yet"):
-            check(fn, graded=True)
-    assert not check_backward(placeholder)  # ungraded calls never raise
+        assert check(fn, graded=True) == 0
+        assert "not implemented yet" in capsys.readouterr().out
+    assert not check_backward(placeholder)  # ungraded calls return the result
 
 
 # ---- extension 1: h(0) --------------------------------------------------------------------------
@@ -239,15 +257,15 @@ def test_dh0_right_answer_matches_finite_differences_on_a_sequence_and_a_batch()
 
 @pytest.mark.parametrize("wrong, words", [
     (lambda p, c: right_dh0(p, c) + grads_fast.dlogits(c)[..., 0, :] @ p.V, "no logits o(0)"),
-    (lambda p, c: _dh1(p, c) @ p.W, "tanh derivative is missing"),
+    (lambda p, c: _dh1(p, c) @ p.W, "multiply (DL)_h(1) by 1 - (h(1))²"),
     (lambda p, c: (_dh1(p, c) * (1 - c.h[..., 0, :] ** 2)) @ p.W, "not 1 - (h(0))²"),
-    (lambda p, c: (_dh1(p, c) * (1 - c.h[..., 1, :] ** 2)) @ p.W.T, "W is transposed"),
+    (lambda p, c: (_dh1(p, c) * (1 - c.h[..., 1, :] ** 2)) @ p.W.T, "W is used the wrong way round"),
     (lambda p, c: _dh1(p, c), "that is (DL)_h(1)"),
     (lambda p, c: right_dh0(p, c).sum(axis=0) if c.inputs.ndim == 2 else right_dh0(p, c), "own row"),
     (placeholder, "not implemented yet"),
 ])
 def test_dh0_mistakes_are_named(wrong, words):
-    result = check_dh0(wrong)
+    result = check_dh0(wrong, hints="all")
     assert not result and result.message.startswith("✗") and words in result.message, result.message
 
 
@@ -272,20 +290,18 @@ def test_forward_relu_is_the_forward_pass_with_relu_and_checks_its_input():
 def test_relu_backward_right_and_wrong():
     assert check_backward_relu(lambda p, c: student_backward(p, c, derivative="relu"))
     for fn, words in (
-            (lambda p, c: student_backward(p, c), "you kept the tanh derivative"),
+            (lambda p, c: student_backward(p, c), "the derivative of the activation is the tanh's"),
             (lambda p, c: c.dtanh, "raised AttributeError"),
-            (lambda p, c: student_backward(p, c, derivative="relu", mistake="+="), "ONE of its rows"),
+            (lambda p, c: student_backward(p, c, derivative="relu", mistake="+="), "read more than once"),
             (lambda p, c: student_backward(p, c, derivative="relu", mistake="no mean"), "B·τ times"),
             (placeholder, "not implemented yet")):
-        result = check_backward_relu(fn)
+        result = check_backward_relu(fn, hints="all")
         assert not result and result.message.startswith("✗") and words in result.message, result.message
 
     def tanh_in_the_sums(params, cache):
-        relu = student_backward(params, cache, derivative="relu")
-        tanh = capstone.backward_variant(params, cache, act="tanh", act_rec="relu")
-        return bh.Params(E=tanh.E, U=tanh.U, W=tanh.W, b=tanh.b, V=relu.V, c=relu.c)
+        return student_backward(params, cache, derivative="tanh", derivative_rec="relu")
 
-    assert "still multiply by 1 - h²" in check_backward_relu(tanh_in_the_sums).message
+    assert "still use the tanh's derivative" in check_backward_relu(tanh_in_the_sums).message
 
 
 @pytest.mark.parametrize("answer", [
@@ -302,8 +318,8 @@ def test_relu_prediction_wrong_names_each_misclassified_equation():
     message = check_relu_prediction(lambda: {"4.2", "4.3", "4.5", "4.7", "4.8"}).message
     assert message.startswith("✗") and "2 of the nine" in message
     assert "4.2 does not change" in message and "4.9 changes" in message and "4.6" not in message
-    for bad, words in ((lambda: "4.3", "returned str"), (lambda: {"4.10"}, "not one of the nine"),
-                       (lambda: None, "returned NoneType"), (placeholder, "not implemented yet")):
+    for bad, words in ((lambda: "4.3", "returned a str"), (lambda: {"4.10"}, "not one of the nine"),
+                       (lambda: None, "returned None"), (placeholder, "not implemented yet")):
         message = check_relu_prediction(bad).message
         assert message.startswith("✗") and words in message, message
 

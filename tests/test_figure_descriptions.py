@@ -221,8 +221,8 @@ def test_long_range_words():
     assert "small: blue, solid, circles; big: red, dashed, squares" in notice
     W = np.diag([1.0, 0.5, -0.25])
     notice = d.text_of(long_range.eigenvalue_figure(W, radii=(0.5, 1.0, 2.0))).notice
-    assert "ρ(W) = 1: 0 of 3 outside the unit circle, 1 on it" in notice
-    assert "ρ(W) = 2: 1 of 3 outside the unit circle" in notice
+    assert "ρ(W) = 1: 0 of 3 eigenvalues outside the unit circle, 1 on it" in notice
+    assert "ρ(W) = 2: 1 of 3 eigenvalues outside the unit circle" in notice
     notice = d.text_of(long_range.ratio_figure([0.5, 1, 2], [-20.0, -9.0, 1.0], critical=1.87)).notice
     assert "from 10^-20.0 at ρ(W) = 0.5 to 10^1.0 at ρ(W) = 2" in notice and "ρ(W) ≈ 1.87" in notice
     assert d.text_of(long_range.curves_figure({"a": [1, 2]}, "loss")) is None   # no notice: no words

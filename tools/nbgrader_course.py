@@ -10,7 +10,10 @@ folder gets an ``nbgrader_config.py`` that sets ``BPTT_GRADING=1`` for every ker
 starts, so each exercise's checker cell (``check_x(my_x, graded=True)``) raises when the check
 fails and loses its points. ``roundtrip`` generates the release, autogrades two submissions per
 assignment, ``solved`` (the stored notebook, solutions in place) and ``blank`` (the release as a
-student receives it), and fails unless they score full marks and zero.
+student receives it), plus the capstone's known submissions (tools/nbgrader_submissions.py:
+partial credit, the package's own code, float32, a mutation, an exception), and fails unless each
+scores what it must. ``exchange`` runs a class of three through nbgrader's exchange
+(tools/nbgrader_exchange.py).
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tools import nbgrader_submissions as submissions
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
-STUDENTS = ("solved", "blank")
 
 CONFIG = '''\
 # nbgrader configuration of the bptt-notebooks course (written by tools/nbgrader_course.py).
@@ -106,23 +110,33 @@ def check_release(course: Path, name: str) -> None:
 
 
 def submit(course: Path, name: str) -> None:
-    """The two submissions: the stored solutions, and the untouched release."""
-    for student, origin in (("solved", course / "source"), ("blank", course / "release")):
+    """The submissions of ``students(name)``: the untouched release, the stored solutions, variants."""
+    import nbformat
+
+    for student in submissions.students(name):
         folder = course / "submitted" / student / name
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(origin / name / f"{name}.ipynb", folder / f"{name}.ipynb")
+        if student == "blank":
+            shutil.copy2(course / "release" / name / f"{name}.ipynb", folder / f"{name}.ipynb")
+        else:
+            nb = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+            nbformat.write(submissions.submission(nb, student), folder / f"{name}.ipynb")
 
 
-def scores(course: Path, names: list[str]) -> dict[tuple[str, str], tuple[float, float]]:
-    """(assignment, student) -> (score, max score), from nbgrader's gradebook."""
+def scores(course: Path, names: list[str]) -> dict[tuple[str, str], tuple[float, float, float | None, float]]:
+    """(assignment, student) -> (score, max, capstone item score or None, its max), from the gradebook."""
     from nbgrader.api import Gradebook
 
     result = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for name in names:
-            for student in STUDENTS:
+            for student in submissions.students(name):
                 submission = gradebook.find_submission(name, student)
-                result[name, student] = (submission.score, submission.max_score)
+                item, item_max = None, 0.0
+                if name == submissions.CAPSTONE:
+                    grade = gradebook.find_grade(submissions.ITEM, name, name, student)
+                    item, item_max = grade.score, grade.max_score
+                result[name, student] = (submission.score, submission.max_score, item, item_max)
     return result
 
 
@@ -156,7 +170,7 @@ def roundtrip(course: Path, names: list[str], jobs: int = 1) -> dict[tuple[str, 
             result.update(scores(folder, part))
     else:
         make_course(course, names)
-        for student in STUDENTS:
+        for student in dict.fromkeys(s for name in names for s in submissions.students(name)):
             nbgrader(course, "db", "student", "add", student)
         for name in names:
             nbgrader(course, "generate_assignment", name, "--force")
@@ -164,29 +178,33 @@ def roundtrip(course: Path, names: list[str], jobs: int = 1) -> dict[tuple[str, 
             submit(course, name)
             nbgrader(course, "autograde", name, "--force")
         result = scores(course, names)
-    print(f"\n{'assignment':<34}{'solved':>12}{'blank':>12}")
+    return report(result, names)
+
+
+def report(result, names) -> dict:
+    """Print the scores (and the capstone item's points) and fail unless each is as expected."""
+    print(f"\n{'assignment':<26}{'submission':<16}{'score':>12}{'expected':>10}   capstone item")
+    wrong, checks = [], 0
     for name in names:
-        cells = [f"{result[name, s][0]:g} / {result[name, s][1]:g}" for s in STUDENTS]
-        print(f"{name:<34}{cells[0]:>12}{cells[1]:>12}")
-    wrong = [(name, student, result[name, student]) for name in names for student in STUDENTS
-             if result[name, student][0] != (result[name, student][1] if student == "solved" else 0)
-             or result[name, student][1] <= 0]
-    total = {s: sum(result[n, s][0] for n in names) for s in STUDENTS}
-    maximum = sum(result[n, "solved"][1] for n in names)
-    print(f"{'all ' + str(len(names)) + ' assignments':<34}{total['solved']:>7g} / {maximum:g}"
-          f"{total['blank']:>7g} / {maximum:g}")
+        for student in submissions.students(name):
+            score, maximum, item, item_max = result[name, student]
+            want, want_item = submissions.expected(name, student, maximum, item_max)
+            item_text = "" if item is None else f"{item:g} / {item_max:g} (expected {want_item:g})"
+            print(f"{name:<26}{student:<16}{f'{score:g} / {maximum:g}':>12}{want:>10g}   {item_text}")
+            checks += 1
+            if score != want or maximum <= 0 or (want_item is not None and item != want_item):
+                wrong.append((name, student, score, want, item, want_item))
     # one check per (assignment, submission), summed up as a test runner would
-    print(f"nbgrader: {2 * len(names) - len(wrong)} passed, {len(wrong)} failed")
+    print(f"nbgrader: {checks - len(wrong)} passed, {len(wrong)} failed")
     if wrong:
-        raise SystemExit("nbgrader round trip: expected full marks for 'solved' and 0 for 'blank', "
-                         f"got {wrong}")
+        raise SystemExit(f"nbgrader round trip: scores differ from the expected ones: {wrong}")
     return result
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.nbgrader_course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["course", "roundtrip"])
+    parser.add_argument("command", choices=["course", "roundtrip", "exchange"])
     parser.add_argument("course_dir", type=Path, nargs="?", default=Path("build/nbgrader"))
     parser.add_argument("--only", nargs="+", metavar="NN_slug", help="these assignments only")
     parser.add_argument("--jobs", type=int, default=2, help="roundtrip: course folders graded side by side")
@@ -202,6 +220,10 @@ def main(argv=None) -> int:
         make_course(course, names)
         print(f"course folder: {course}\nthen, in it: nbgrader generate_assignment <name>; "
               f"the assignments are {', '.join(names)}")
+    elif args.command == "exchange":
+        from tools import nbgrader_exchange
+
+        nbgrader_exchange.run_class(course)
     else:
         if args.jobs < 1:
             parser.error(f"--jobs must be at least 1, got {args.jobs}")

@@ -1,4 +1,4 @@
-"""Checkers for notebook 05: the bias gradients, eqs (4.4) and (4.5).
+"""The exercises of notebook 05, as data for the policy: the bias gradients, eqs (4.4) and (4.5).
 
 The student's functions get one sequence: ``do`` (T, vocab) with row t-1 = (DL)_(o^(t)),
 ``dh`` (T, n_hidden) with row t-1 = (DL)_(h^(t)), and ``h`` (T+1, n_hidden) with row
@@ -7,35 +7,47 @@ t = h^(t), including h^(0).
 
 from __future__ import annotations
 
-from . import CheckResult, checker
-from ._cases import check_with_mistakes
+from .. import grads_as_written, grads_fast
+from . import Exercise, Mistake, make_checker
+from ._cases import arrays, cases_for
 
-HINT_DC = "(DL)_c is the sum over t of the rows (DL)_(o^(t)) of do: sum over axis 0."
-HINT_DB = ("(DL)_b = Σ_t (DL)_(h^(t)) ⊙ (1 - (h^(t))^2) with t = 1..τ, "
-           "i.e. dh * (1 - h[1:]**2) summed over axis 0.")
+DC = Exercise(
+    title="dL/dc (eq 4.4)",
+    idea="Eq (4.4): c is used at every step, and (Do(t))_c = I, so its gradient collects one "
+         "term per use: the sum over t of (DL)_o(t).",
+    change="(DL)_c is the sum over t of the rows (DL)_o(t) of do: sum over axis 0",
+    cases=cases_for(("do",), "c"), arg_names=("do",),
+    answers=(grads_as_written.dc, grads_fast.dc),
+    mistakes=(
+        Mistake("mean", lambda c: c.args[0].mean(axis=0),
+                "that is the mean over t of (DL)_o(t).",
+                "eq 4.4 is the SUM; the 1/τ of the mean loss is already inside every row of do."),
+        Mistake("last step", lambda c: c.args[0][-1],
+                "that is the last step's term only.",
+                "c is used at every step: add all τ rows."),
+    ))
+check_dc = make_checker("check_dc", DC)
 
+_DB = ("dh", "h")
+DB = Exercise(
+    title="dL/db (eq 4.5)",
+    idea="Eq (4.5) = (3.12): b acts inside a(t), before the tanh, at every step: one term per "
+         "step, each (DL)_h(t) passed back through the tanh, summed over t.",
+    change="multiply each row (DL)_h(t) of dh by 1 - (h(t))², with h(t) = h[t] for t = 1..τ "
+           "(h[1:]), then sum over axis 0",
+    cases=cases_for(_DB, "b"), arg_names=_DB,
+    answers=(grads_as_written.db, grads_fast.db),
+    mistakes=(
+        Mistake("no tanh'", lambda c: arrays(c, _DB)["dh"].sum(axis=0),
+                "you summed (DL)_h(t) as it is, but b acts before the tanh.",
+                "multiply each row by 1 - (h(t))² first (eq 3.7)."),
+        Mistake("h(t-1)", lambda c: (c.args[0] * (1 - c.args[1][:-1] ** 2)).sum(axis=0),
+                "the derivative is taken at the wrong step: one step too early.",
+                "dh[t-1] is (DL)_h(t), so pair it with h(t) = h[t]: use h[1:], not h[:-1]."),
+        Mistake("(1-h)^2", lambda c: (c.args[0] * (1 - c.args[1][1:]) ** 2).sum(axis=0),
+                "the factor is not the tanh derivative.",
+                "(1 - h)² is the paper's misprint before (3.16); the derivative of tanh is 1 - h²."),
+    ))
+check_db = make_checker("check_db", DB)
 
-@checker
-def check_dc(my_dc) -> CheckResult:
-    """Eq. (4.4): ``my_dc(do) -> (vocab,)``."""
-    return check_with_mistakes(
-        "dL/dc (eq 4.4)", my_dc, ("do",), lambda case: case["grads"]["c"], HINT_DC,
-        mistakes=[(lambda case: case["do"].mean(axis=0),
-                   "that is the mean over t; eq 4.4 is the SUM (the 1/τ is already inside do)."),
-                  (lambda case: case["do"][-1],
-                   "that is only the last step; c is used at every step, so add all τ rows.")])
-
-
-@checker
-def check_db(my_db) -> CheckResult:
-    """Eq. (4.5): ``my_db(dh, h) -> (n_hidden,)``."""
-    return check_with_mistakes(
-        "dL/db (eq 4.5)", my_db, ("dh", "h"), lambda case: case["grads"]["b"], HINT_DB,
-        mistakes=[(lambda case: case["dh"].sum(axis=0),
-                   "you summed (DL)_(h^(t)) but b acts before the tanh: multiply each row by "
-                   "1 - (h^(t))^2 first (eq 3.7)."),
-                  (lambda case: (case["dh"] * (1 - case["h"][:-1] ** 2)).sum(axis=0),
-                   "off by one step: dh[t-1] is (DL)_(h^(t)), so pair it with h^(t) = h[t], "
-                   "i.e. use h[1:], not h[:-1]."),
-                  (lambda case: (case["dh"] * (1 - case["h"][1:]) ** 2).sum(axis=0),
-                   "(1 - h)^2 is not the tanh derivative: it is 1 - h^2.")])
+__all__ = ["check_db", "check_dc"]

@@ -1,4 +1,4 @@
-"""Checker for notebook 08: the SGD update (the global-norm clip is notebook 10's, in ``long_range``)."""
+"""The exercise of notebook 08, as data for the policy: the SGD update (10's clip is in ``long_range``)."""
 
 from __future__ import annotations
 
@@ -6,66 +6,47 @@ import numpy as np
 
 from ..params import PARAM_NAMES, Params, init_params
 from ..train import sgd_step
-from . import CheckResult, checker
-
-SGD_TITLE = "SGD step θ ← θ - lr·dL/dθ"
-SGD_HINT = "for every name in E U W b V c: new = param - lr * grad (a new Params; do not add)"
+from . import Case, Exercise, Mistake, make_checker
 
 
-def _flat(p) -> np.ndarray:
-    """All six arrays of a Params (or dict) as one float64 vector, in the order E U W b V c."""
-    get = p.get if isinstance(p, dict) else (lambda name: getattr(p, name))
-    return np.concatenate([np.asarray(get(name), dtype=np.float64).ravel() for name in PARAM_NAMES])
-
-
-def _shapes_ok(p, like: Params) -> bool:
-    get = p.get if isinstance(p, dict) else (lambda name: getattr(p, name, None))
-    return all(np.shape(get(name)) == getattr(like, name).shape for name in PARAM_NAMES)
-
-
-def _random_grads(seed: int, scale: float, like: Params | None = None) -> Params:
-    """Random 'gradients' shaped like ``like`` (default: a 5-3-4 model), entries ~ N(0, scale²)."""
-    like = like if like is not None else init_params(5, 3, 4, seed=seed)
+def random_grads(seed: int, scale: float, like: Params) -> Params:
+    """Random 'gradients' shaped like ``like``, entries ~ N(0, scale²)."""
     rng = np.random.default_rng(seed + 100)
     return Params(**{name: scale * rng.standard_normal(v.shape) for name, v in like.items()})
 
 
-def _compare(title, hint, got, expected: Params, number: int, rtol=1e-10):
-    if not isinstance(got, (Params, dict)) or not _shapes_ok(got, expected):
-        return CheckResult(False, f"✗ {title}: case {number} should return a Params with the "
-                                  f"shapes of the input. Hint: {hint}")
-    g, e = _flat(got), _flat(expected)
-    err = float(np.max(np.abs(g - e)) / max(float(np.max(np.abs(e))), 1e-300))
-    if not err <= rtol:
-        return CheckResult(False, f"✗ {title}: case {number} is off (relative error {err:.1e}). "
-                                  f"Hint: {hint}")
-    return None
+def _sgd_cases(rng=None):
+    specs = [((5, 3, 4), 1, 2, 1.0, 0.1), ((4, 2, 3), 3, 4, 0.3, 0.5)] if rng is None else \
+        [(tuple(int(v) for v in rng.integers(2, 7, 3)), int(rng.integers(0, 999)), int(rng.integers(0, 999)),
+          1.0, float(rng.uniform(0.05, 1.0)))]
+    cases = []
+    for sizes, seed, grad_seed, scale, lr in specs:
+        params = init_params(*sizes, seed=seed)
+        grads = random_grads(grad_seed, scale, params)
+        cases.append(Case(f"vocab {sizes[0]}, d_model {sizes[1]}, n_hidden {sizes[2]}, lr {lr:g}",
+                          (params, grads, lr), sgd_step(params, grads, lr).as_dict(), quantities={"lr": lr}))
+    return cases
 
 
-def _call(title, hint, fn, *args):
-    try:
-        return fn(*args), None
-    except NotImplementedError:
-        return None, CheckResult(False, f"✗ {title}: not implemented yet. Hint: {hint}")
-    except Exception as exc:  # the student's code raised: report, do not crash
-        return None, CheckResult(False, f"✗ {title}: raised {type(exc).__name__}: {exc}. Hint: {hint}")
+def _step(c, sign=-1.0, lr=None):
+    params, grads, rate = c.args
+    rate = rate if lr is None else lr
+    return {name: getattr(params, name) + sign * rate * getattr(grads, name) for name in PARAM_NAMES}
 
 
-@checker
-def check_sgd_step(student_fn) -> CheckResult:
-    """Check ``student_fn(params: Params, grads: Params, lr: float) -> Params`` against :func:`sgd_step`."""
-    small, other = init_params(5, 3, 4, seed=1), init_params(4, 2, 3, seed=3)
-    cases = [(small, _random_grads(2, 1.0, small), 0.1), (other, _random_grads(4, 0.3, other), 0.5)]
-    for number, (params, grads, lr) in enumerate(cases, start=1):
-        before = _flat(params)
-        got, failure = _call(SGD_TITLE, SGD_HINT, student_fn, params, grads, lr)
-        if failure is not None:
-            return failure
-        if not np.array_equal(_flat(params), before):
-            return CheckResult(False, f"✗ {SGD_TITLE}: case {number} changed the params passed in; "
-                                      f"return new arrays instead. Hint: {SGD_HINT}")
-        failure = _compare(SGD_TITLE, SGD_HINT, got, sgd_step(params, grads, lr), number)
-        if failure is not None:
-            return failure
-    return CheckResult(True, f"✓ {SGD_TITLE}: correct on all {len(cases)} cases.")
-
+SGD_STEP = Exercise(
+    title="SGD step θ ← θ - lr·dL/dθ",
+    idea="Gradient descent moves every parameter a small step against its gradient: θ - lr · dL/dθ, "
+         "for all six of E, U, W, b, V, c.",
+    change="for every name in E U W b V c: new = param - lr * grad; return a new bh.Params",
+    cases=_sgd_cases, arg_names=("params", "grads", "lr"), answers=(sgd_step,),
+    outputs=PARAM_NAMES, point_per_output=False, rtol=1e-10,
+    mistakes=(
+        Mistake("ascent", lambda c: _step(c, +1.0),
+                "every parameter moved WITH its gradient, uphill.",
+                "subtract: θ - lr · dL/dθ (the gradient points to where the loss grows)."),
+        Mistake("no lr", lambda c: _step(c, lr=1.0),
+                "every parameter moved by its whole gradient.",
+                "multiply the gradient by lr before subtracting."),
+    ))
+check_sgd_step = make_checker("check_sgd_step", SGD_STEP)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import grads_fast
+from .. import grads_fast, margins
 from ..forward_pass import (
     ForwardCache,
     cross_entropy,
@@ -28,7 +28,7 @@ from ..forward_pass import (
     preactivation,
     softmax,
 )
-from ..gradcheck import central_difference
+from ..gradcheck import central_difference, verdict
 from ..params import Params
 from ..validate import check_inputs, check_params
 
@@ -95,6 +95,33 @@ def partial_sums(terms: np.ndarray) -> np.ndarray:
     out = np.zeros((terms.shape[0] + 1,) + terms.shape[1:])
     np.cumsum(terms, axis=0, out=out[1:])
     return out
+
+
+def running_sum_lines(distances, tol: float, label: str) -> str:
+    """One line per partial sum: how far the sum of the first t terms is from the whole gradient.
+
+    distances: (T + 1,); entry t is the distance (e.g. max |sum so far - backward()|) after t
+    terms. The partial sums are *meant* to differ, so they get words ("missing 3 terms") and
+    their distance, not a checker's ✗; only the last line, the complete sum, is a check and
+    gets the verdict ``< 10⁻¹² ✓``. Raises ``AssertionError`` unless the complete sum is within
+    ``tol`` and every partial sum is not (each decided with :mod:`bptt_helpers.margins`).
+    """
+    distances = np.asarray(distances, dtype=np.float64)
+    if distances.ndim != 1 or distances.size < 2:
+        raise ValueError(f"distances must have shape (T + 1,) with T >= 1, got {distances.shape}")
+    T = distances.size - 1
+    if not margins.below(distances[-1], tol):
+        raise AssertionError(f"the sum of all {T} terms is {distances[-1]:.1e} from the gradient, "
+                             f"not within {tol:g}")
+    if margins.count_below(distances[:-1], tol):
+        raise AssertionError(f"a partial sum is already within {tol:g} of the gradient: {distances}")
+    lines = []
+    for t, distance in enumerate(distances):
+        missing = T - t
+        value, words = ((f"{distance:.1e}", f"missing {missing} term{'' if missing == 1 else 's'}") if missing
+                        else (verdict(distance, tol), "all terms in"))
+        lines.append(f"after {t} of {T} terms:  {label}: {value:<9}  {words}")
+    return "\n".join(lines)
 
 
 def untied_forward(params: Params, inputs, targets, h0, name: str, copies) -> ForwardCache:

@@ -1,11 +1,14 @@
-"""Typos and ambiguities of the paper, each with the numerical check that settles it.
+"""Slips and ambiguities of the paper, each with the numerical check that settles it.
 
 Every entry says what the paper prints, what is meant, and where the series
-discusses it. Its ``check()`` builds a small model whose input repeats tokens,
-computes the quantity both ways, and measures each against central finite
-differences (or against the package's forward pass): the relative error of the
-reading as printed (``None`` where the slip is notational and has no other
-numerical reading) and of the corrected one.
+discusses it. Three kinds: a *slip* whose literal reading computes a wrong number;
+an *ambiguity*, where the paper's wording allows two readings, one right and one
+wrong (the entry says both and why the wording allows both); and a slip of
+*notation*, with no second numerical reading. Its ``check()`` builds a small model
+whose input repeats tokens, computes the quantity both ways, and measures each
+against central finite differences (or against the package's forward pass): the
+relative error of the wrong reading (the literal one of a slip, the other one of an
+ambiguity; ``None`` for notation) and of the right one.
 """
 
 from __future__ import annotations
@@ -17,15 +20,15 @@ import numpy as np
 
 from .. import grads_fast
 from ..forward_pass import forward, preactivation
-from ..gradcheck import compare_grads, numerical_grad
+from ..gradcheck import compare_grads, numerical_grad, verdict
 from ..params import init_params
 
 
 @dataclass
 class ErratumCheck:
     what: str
-    rel_err_as_printed: float | None
-    rel_err_corrected: float
+    rel_err_as_printed: float | None   # the wrong reading: the literal one, or an ambiguity's other one
+    rel_err_corrected: float           # the right reading
 
 
 @dataclass
@@ -33,9 +36,16 @@ class Erratum:
     key: str
     where: str          # section / equation of the paper
     paper_says: str
-    correction: str
+    correction: str     # what is meant; for an ambiguity, the reading that computes the right number
     notebook: str       # where the series shows it
     check: Callable[[], ErratumCheck]
+    other_reading: str | None = None   # an ambiguity: the reading that computes a wrong number
+    why_both: str | None = None        # an ambiguity: why the paper's wording allows both
+
+    @property
+    def kind(self) -> str:
+        """``"ambiguity"`` (two fair readings), ``"slip"`` or ``"notation"`` (decided by its check)."""
+        return "ambiguity" if self.other_reading is not None else "slip"
 
 
 def _setup(seed: int = 0):
@@ -158,11 +168,19 @@ ERRATA = [
             "final result +ŷ_i/τ",
             "03_logits.ipynb", _check_sign_in_3_3),
     Erratum("broadcast-4.3", "§3.2, eqs (3.8) and (4.3)",
-            "(DL)_h(t+1) ([1 - (h(t+1))^2] ⊙ W), with ⊙ 'given by PyTorch broadcasting'",
-            "the vector must act as a column, diag[1 - (h(t+1))^2] W as in (3.7); §3 does speak of "
-            "'a column vector and matrix', but its own convention makes 1-D vectors rows, and a "
-            "plain 1-D broadcast scales the columns of W instead (W diag[...]): wrong",
-            "04_hidden_states.ipynb", _check_broadcast_in_4_3),
+            "(DL)_h(t+1) ([1 - (h(t+1))^2] ⊙ W); §3: 'All one dimensional vectors are viewed as row "
+            "vectors' and '... the Hadamard product of a column vector and matrix – in all such cases, "
+            "the operation intended is given by applying PyTorch broadcasting rules'",
+            "read [1 - (h(t+1))^2] as the column vector of §3's broadcasting sentence: ⊙ scales the "
+            "rows of W, "
+            "diag[1 - (h(t+1))^2] W, as in (3.7) and the first line of (3.8); in code "
+            "(1 - h**2)[:, None] * W",
+            "04_hidden_states.ipynb", _check_broadcast_in_4_3,
+            other_reading="read [1 - (h(t+1))^2] as a row, as §3 makes every 1-D vector: PyTorch "
+            "broadcasts it along the last axis and scales the columns of W, W diag[1 - (h(t+1))^2], "
+            "a wrong gradient",
+            why_both="§3 states both rules and (4.3) does not say which vector is the column one; "
+            "the first line of (3.8), diag[...] W, shows which reading is meant"),
     Erratum("square-3.16", "§3.6, text before (3.16)",
             "[(DL)_h(t+1) ⊙ (1 - h(t+1))^2] ⊗ h(t)",
             "[(DL)_h(t+1) ⊙ (1 - (h(t+1))^2)] ⊗ h(t): the square belongs to h, as in (3.16)",
@@ -179,11 +197,14 @@ ERRATA = [
     Erratum("shape-3.22", "§3.8, Remark 3.22",
             "E(t), a V × d_model matrix, 'may be viewed as a vector e(t) in ℝ^(d_model × V)'; its "
             "Jacobian is 'a d_model × (d_model × V) matrix'",
-            "e(t) is a flat vector of V·d_model numbers, e ∈ ℝ^(V·d_model) (row i of E in entries "
-            "i·d_model … (i+1)·d_model - 1), and the Jacobian is d_model × (V·d_model); ℝ^(d_model × V) "
-            "is the space of d_model × V matrices, the shape of E^T, and folding the composite "
-            "Jacobian into that shape puts its numbers in the wrong entries of (DL)_E",
-            "07_embedding_table.ipynb", _check_unfolded_shape_3_22),
+            "read d_model × V as a count: e(t) is a flat vector of V·d_model numbers, row i of E in "
+            "entries i·d_model … (i+1)·d_model - 1, and the fold stacks V pieces of d_model, as the "
+            "remark says in words",
+            "07_embedding_table.ipynb", _check_unfolded_shape_3_22,
+            other_reading="read ℝ^(d_model × V) as d_model × V matrices, the shape of E^T: a fold "
+            "into that shape (then transposed) puts numbers in the wrong entries of (DL)_E",
+            why_both="ℝ^(m × n) usually names matrices, but the remark calls e(t) a vector, counts "
+            "the Jacobian's width as (d_model × V) and describes the right fold in words"),
     Erratum("outer-3.14", "§3.5, (3.13) to (3.14)",
             "o_i^(t) = Σ_j v_ij h_j^(t), and the outer product (DL)_(o_i^(t)) ⊗ h^(t)",
             "o_i^(t) = Σ_j v_ij h_j^(t) + c_i (harmless for the derivative), and "
@@ -222,36 +243,53 @@ WRONG_TOL = 1e-2    # a wrong formula misses by far more than this
 
 
 def report(erratum: Erratum) -> str:
-    """What the paper prints, what is meant, and the numbers of the check, as plain text."""
+    """What the paper prints, what is meant, and the numbers of the check, as plain text.
+
+    An ambiguity shows both readings and why the wording allows both.
+    """
     result = erratum.check()
+    right = f"relative error {verdict(result.rel_err_corrected, CORRECT_TOL)}"
+    if erratum.kind == "ambiguity":
+        return "\n".join([
+            f"{erratum.where}: an ambiguity, two readings",
+            f"  paper prints:  {erratum.paper_says}",
+            f"  right reading: {erratum.correction}",
+            f"  other reading: {erratum.other_reading}",
+            f"  why both:      {erratum.why_both}",
+            f"  check:         {result.what}",
+            f"  other reading: relative error {result.rel_err_as_printed:.1e} -> a different number",
+            f"  right reading: {right}",
+            f"  shown in:      {erratum.notebook}",
+        ])
     printed = ("no other numerical reading (notation only)" if result.rel_err_as_printed is None
                else f"relative error {result.rel_err_as_printed:.1e} -> wrong")
-    verdict = "right" if result.rel_err_corrected < CORRECT_TOL else "WRONG"
     return "\n".join([
         f"{erratum.where}",
         f"  paper prints: {erratum.paper_says}",
         f"  meant:        {erratum.correction}",
         f"  check:        {result.what}",
         f"  as printed:   {printed}",
-        f"  corrected:    relative error < {CORRECT_TOL:.0e} -> {verdict}",
+        f"  corrected:    {right}",
         f"  shown in:     {erratum.notebook}",
     ])
 
 
 def errata_table() -> str:
-    """A plain-text table: each erratum's relative error as printed and once corrected.
+    """A plain-text table: each erratum's kind and the relative error of its wrong and right reading.
 
-    The corrected reading is shown as a verdict against ``CORRECT_TOL`` (its exact
-    size, ~1e-9, is rounding noise that varies between machines). The last line
-    counts the literal readings that compute a wrong number and the slips of notation.
+    The wrong reading is the literal one of a slip, the other reading of an ambiguity
+    ("—" for notation, which has none). The right reading is shown as a verdict against
+    ``CORRECT_TOL``, ``< 10⁻⁶ ✓`` as everywhere in the series (its exact size, ~1e-9, is
+    rounding noise that varies between machines). The last line counts the three kinds.
     """
-    lines = [f"{'erratum':<16}{'as printed':>12}{'corrected':>12}  check"]
-    wrong = 0
+    lines = [f"{'erratum':<16}{'kind':<10}{'wrong':>8}{'right':>11}  check"]
+    counts = {"slip": 0, "ambiguity": 0, "notation": 0}
     for erratum, result in check_all():
-        wrong += result.rel_err_as_printed is not None
-        printed = "notation" if result.rel_err_as_printed is None else f"{result.rel_err_as_printed:.1e}"
-        ok = "< 1e-06" if result.rel_err_corrected < CORRECT_TOL else f"{result.rel_err_corrected:.1e}!"
-        lines.append(f"{erratum.key:<16}{printed:>12}{ok:>12}  {result.what}")
-    lines.append(f"{wrong} literal readings compute a wrong number; "
-                 f"{len(ERRATA) - wrong} slips are notation only")
+        kind = "notation" if result.rel_err_as_printed is None else erratum.kind
+        counts[kind] += 1
+        wrong = "—" if result.rel_err_as_printed is None else f"{result.rel_err_as_printed:.1e}"
+        right = verdict(result.rel_err_corrected, CORRECT_TOL)
+        lines.append(f"{erratum.key:<16}{kind:<10}{wrong:>8}{right:>11}  {result.what}")
+    lines.append(f"{counts['slip']} slips compute a wrong number as printed; {counts['ambiguity']} "
+                 f"ambiguities allow a reading that does; {counts['notation']} slips are notation only")
     return "\n".join(lines)

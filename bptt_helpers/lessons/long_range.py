@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import grads_fast
+from .. import grads_fast, margins
 from ..forward_pass import ForwardCache, _run, forward
 from ..gradcheck import central_difference
 from ..params import PARAM_NAMES, Params, init_params
@@ -145,6 +145,33 @@ def scale_to_radius(W: np.ndarray, radius: float) -> np.ndarray:
     return np.asarray(W) * (radius / rho)
 
 
+# |λ| this close to 1 is on the unit circle: scale_to_radius(W, 1) puts the largest there, up to rounding
+ON_CIRCLE = 1e-12
+
+
+def unit_circle_counts(eigenvalues) -> dict[str, int]:
+    """How many eigenvalues lie inside, on and outside the unit circle: ``{"inside", "on", "outside"}``.
+
+    "On" means | |λ| - 1 | < :data:`ON_CIRCLE`: rounding level, where
+    ``scale_to_radius(W, 1.0)`` puts the largest |λ| (0.99999999999999623 on one machine, maybe
+    1.0000000000000002 on another: a bare ``|λ| > 1`` would count it by rounding). Every other
+    |λ| must be clear of 1 by :data:`bptt_helpers.margins.MARGIN`, else ``FragileComparison``.
+    """
+    moduli = np.abs(np.asarray(eigenvalues)).ravel()
+    on = margins.below(np.abs(moduli - 1.0), ON_CIRCLE)
+    rest = moduli[~on]
+    outside = margins.count_above(rest, 1.0)
+    return {"inside": int(rest.size - outside), "on": int(np.sum(on)), "outside": outside}
+
+
+def unit_circle_text(eigenvalues) -> str:
+    """``'20 of 32 eigenvalues outside the unit circle'``, with ``', 1 on it'`` when one sits on it."""
+    counts = unit_circle_counts(eigenvalues)
+    total = sum(counts.values())
+    text = f"{counts['outside']} of {total} eigenvalues outside the unit circle"
+    return text + (f", {counts['on']} on it" if counts["on"] else "")
+
+
 def random_model(radius: float, vocab_size: int = 8, d_model: int = 8, n_hidden: int = 32,
                  seed: int = 0, input_scale: float = 1.0) -> Params:
     """:func:`init_params` with W replaced by a Gaussian matrix of spectral radius ``radius``.
@@ -197,7 +224,9 @@ def critical_radius(tau: int = 50, low: float = 0.5, high: float = 3.0, seeds=(0
                     n_hidden: int = 32, input_scale: float = 1.0, tol: float = 1e-3) -> float:
     """The spectral radius where :func:`log10_ratio` crosses 0 (vanishing -> exploding), by bisection.
 
-    Needs the ratio to be negative at ``low`` and positive at ``high``.
+    Needs the ratio to be negative at ``low`` and positive at ``high``. Each step's side is
+    decided with a margin (:func:`bptt_helpers.margins.below`, 1e-9 in log10 units): a
+    midpoint whose ratio rounding could put on either side raises instead of moving the result.
     """
     def f(radius):
         return log10_ratio(radius, tau, seeds, n_hidden, input_scale)
@@ -208,7 +237,7 @@ def critical_radius(tau: int = 50, low: float = 0.5, high: float = 3.0, seeds=(0
                          f"and high={high} ({f_high:.2f})")
     while high - low > tol:
         mid = 0.5 * (low + high)
-        if f(mid) < 0:
+        if margins.below(f(mid), 0.0, atol=1e-9):
             low = mid
         else:
             high = mid

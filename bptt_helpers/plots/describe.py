@@ -80,3 +80,20 @@ def text_of(fig) -> FigureText | None:
 def join(*parts: str) -> str:
     """Sentences joined with a space, each ending in a full stop."""
     return " ".join(p.strip().rstrip(".") + "." for p in parts if p and p.strip())
+
+
+def change_words(ratio: float) -> str:
+    """How a size changes by ``ratio`` (new / old), in words the stored caption can compare.
+
+    ``'shrinks by a factor of 10^2.0'``, ``'grows by a factor of 10^0.3'``, or ``'keeps its
+    size'`` when the ratio is 1 up to rounding (within 1e-9): the side of 1 is decided with
+    :mod:`bptt_helpers.margins`, never by the last bits of the ratio.
+    """
+    from .. import margins
+    from ..gradcheck import power_of_ten
+
+    if margins.below(abs(ratio - 1.0), 1e-9):
+        return "keeps its size"
+    if margins.below(ratio, 1.0):
+        return f"shrinks by a factor of {power_of_ten(1 / ratio)}"
+    return f"grows by a factor of {power_of_ten(ratio)}"

@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
-from .. import style
+from .. import margins, style
 from .describe import describe, join
 
 _ONES = ListedColormap(["white", style.FORWARD])  # 0 white, 1 blue
@@ -141,7 +141,8 @@ def scatter_comparison_notice(panels, rows, labels, counts=None, rtol: float = 1
     read = {r: n for r, n in zip(rows, counts, strict=True)} if counts is not None else {}
     parts = []
     for title, array in panels[1:]:
-        off = np.abs(np.asarray(array, dtype=np.float64)[rows] - first).max(axis=1) > rtol * scale
+        off = margins.above(np.abs(np.asarray(array, dtype=np.float64)[rows] - first).max(axis=1),
+                            rtol * scale)
         if not off.any():
             parts.append(f"“{title}” agrees with “{first_title}” in every row")
             continue

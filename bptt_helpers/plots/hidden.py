@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import style
 from ..gradcheck import power_of_ten
-from .describe import describe, join
+from .describe import change_words, describe, join
 
 LAST_LOSS_COLOUR = "#7d1d2c"   # a dark red: also a gradient, told apart by shade, marker and dots
 
@@ -77,8 +77,6 @@ def dhidden_norms_notice(dh, dh_last=None) -> str:
         last = np.linalg.norm(_rows_2d("dh_last", dh_last), axis=1)
         if last[-1] > 0 and last[0] > 0:
             ratio = last[0] / last[-1]
-            change = "shrinks" if ratio < 1 else "grows"
-            parts.append(f"The gradient of the last loss alone (dark red, dotted, squares) {change} "
-                         f"by a factor of {power_of_ten(ratio if ratio >= 1 else 1 / ratio)} on its "
-                         f"way back from t = {tau} to t = 1")
+            parts.append(f"The gradient of the last loss alone (dark red, dotted, squares) "
+                         f"{change_words(ratio)} on its way back from t = {tau} to t = 1")
     return join(*parts)

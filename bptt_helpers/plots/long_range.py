@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import style
 from ..gradcheck import power_of_ten
-from .describe import describe, join
+from .describe import change_words, describe, join
 
 # Several curves at once (radii, training runs): one fixed order, each curve with its own colour,
 # marker and line style, so that no curve is told apart by its colour alone. Every colour has
@@ -71,9 +71,7 @@ def norm_profiles_figure(profiles: dict, title: str | None = None):
     for label, norms in profiles.items():
         norms = np.asarray(norms, dtype=float)
         ratio = norms[0] / norms[-1]
-        way = f"shrinks by a factor of {power_of_ten(1 / ratio)}" if ratio < 1 else \
-              f"grows by a factor of {power_of_ten(ratio)}"
-        parts.append(f"{label}: {way}, from {power_of_ten(norms[-1])} at t = {len(norms)} to "
+        parts.append(f"{label}: {change_words(ratio)}, from {power_of_ten(norms[-1])} at t = {len(norms)} to "
                      f"{power_of_ten(norms[0])} at t = 1")
     describe(fig, f"Line chart, log scale: ‖dL/dh(t)‖ over t = 1 … {tau}, one line for each of "
                   f"{len(profiles)} cases ({', '.join(profiles)})",
@@ -84,7 +82,7 @@ def norm_profiles_figure(profiles: dict, title: str | None = None):
 
 def eigenvalue_figure(W: np.ndarray, radii=(0.5, 1.0, 2.0)):
     """Eigenvalues of W rescaled to each spectral radius, with the unit circle. Returns the Figure."""
-    from ..lessons.long_range import scale_to_radius
+    from ..lessons.long_range import scale_to_radius, unit_circle_text
 
     radii = list(radii)
     lim = 1.15 * max(max(radii), 1.0)
@@ -103,7 +101,7 @@ def eigenvalue_figure(W: np.ndarray, radii=(0.5, 1.0, 2.0)):
             ax.axvline(0, color=style.NEUTRAL, lw=0.5)
             ax.set_title(f"ρ(W) = {radius:g}")
             ax.set_xlabel("Re λ")
-            parts.append(f"ρ(W) = {radius:g}: {_count_outside(np.abs(eig))}")
+            parts.append(f"ρ(W) = {radius:g}: {unit_circle_text(eig)}")
         axes[0][0].set_ylabel("Im λ")
         axes[0][-1].legend(loc="upper center", bbox_to_anchor=(-0.75, -0.2), ncol=2, frameon=False)
     n = np.asarray(W).shape[0]
@@ -112,14 +110,6 @@ def eigenvalue_figure(W: np.ndarray, radii=(0.5, 1.0, 2.0)):
              join("The eigenvalues fill a disc whose radius is ρ(W); rescaling W only rescales the "
                   "disc", *parts))
     return fig
-
-
-def _count_outside(moduli, margin: float = 1e-9) -> str:
-    """How many eigenvalues lie outside, on (within ``margin``) and inside the unit circle."""
-    outside = int(np.sum(moduli > 1 + margin))
-    on = int(np.sum(np.abs(moduli - 1) <= margin))
-    text = f"{outside} of {moduli.size} outside the unit circle"
-    return text + (f", {on} on it" if on else "")
 
 
 def ratio_figure(radii, log_ratios, critical: float | None = None, tau: int = 50):

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import TwoSlopeNorm
 
-from .. import style
+from .. import margins, style
 from ..lessons.jacobians import _vector, softmax_jacobian
 from .describe import describe, join
 
@@ -77,7 +77,7 @@ def plot_softmax_jacobian(y_hat, labels=None, target: int | None = None, annotat
     ax_y.set_xlabel(r"$\hat y_k$")
     ax_y.set_title(r"$\hat y = \mathrm{softmax}(o)$")
     ax_y.set_xlim(0, max(1e-12, float(y_hat.max())) * 1.15)
-    k = int(np.argmax(np.diag(jac)))
+    k = int(margins.argmax(np.diag(jac)))   # the caption names it: no near tie
     parts = [f"The diagonal entries ŷ_k(1 − ŷ_k) are positive, the largest {jac[k, k]:.2f} at "
              f"'{names[k]}'; every entry off the diagonal, −ŷ_k·ŷ_i, is negative or zero; every "
              "row sums to zero, because the probabilities always sum to 1"]
