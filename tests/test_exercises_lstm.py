@@ -1,41 +1,64 @@
-"""Notebook 13's checker (one LSTM step backward) accepts right answers, names each classic mistake,
-and follows the series' checking policy (mutation, dtype, types, scale, case)."""
+"""Notebook 13's exercise (one LSTM step backward) on the checker policy: a right answer, the
+placeholder, each classic mistake named, points per output, and the case's finite differences.
+
+The policy's own rules (in place changes, types, float32, scale, case-only failures, hints, hidden
+cases) are fed to this exercise with every other one by tests/test_checker_policy.py.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from bptt_helpers.exercises import GRADING_ENV
+from bptt_helpers import lstm
+from bptt_helpers.exercises import GRADING_ENV, policy
 from bptt_helpers.exercises import lstm as ex
+
+
+@pytest.fixture(autouse=True)
+def _fresh(monkeypatch):
+    monkeypatch.delenv(GRADING_ENV, raising=False)
+    policy.reset_attempts()
+    yield
+    policy.reset_attempts()
 
 
 def right(dh, dc_next, cache):
     i, f, g, q = cache.i, cache.f, cache.g, cache.q
     tanh_c = np.tanh(cache.c)
-    dc = dc_next + dh * q * (1 - tanh_c**2)
+    dc = dh * q * (1 - tanh_c**2) + dc_next
     di, df, dg, dq = dc * g, dc * cache.c_prev, dc * i, dh * tanh_c
     dz = np.concatenate([di * i * (1 - i), df * f * (1 - f), dg * (1 - g**2), dq * q * (1 - q)], axis=-1)
-    return dz @ cache.W_ih, dz @ cache.W_hh, dc * f, dz.T @ cache.x, dz.T @ cache.h_prev, dz.sum(axis=0)
+    return dict(x=dz @ cache.W_ih, h_prev=dz @ cache.W_hh, c_prev=dc * f, W_ih=dz.T @ cache.x,
+                W_hh=dz.T @ cache.h_prev, b=dz.sum(axis=0))
 
 
-def variant(**switches):
-    def fn(dh, dc_next, cache):
-        out = ex.step_variant(dh, dc_next, cache, **switches)
-        return tuple(out[name] for name in ex.OUTPUTS)
-    return fn
+def answering(make):
+    """A 'student' that returns ``make(case)`` for the case it is called on (computed beforehand,
+    so that the student's function never calls into the package: rule 2)."""
+    stored = [(case.args[0].copy(), make(case)) for case in ex.cases(None)]
+
+    def my_lstm_step_backward(dh, dc_next, cache):
+        return next(value for key, value in stored if np.array_equal(key, dh))
+    return my_lstm_step_backward
 
 
-def test_right_answers_pass_with_a_verdict_table():
-    for fn in (right, ex.reference, variant()):
-        result = ex.check_lstm_step_backward(fn)
-        assert result, result.message
-        assert result.message.startswith("✓") and "points: 6 of 6" in result.message
-    as_dict = ex.check_lstm_step_backward(lambda *a: dict(zip(ex.OUTPUTS, right(*a), strict=True)))
-    assert as_dict
+def test_a_right_answer_passes_with_six_points_and_agrees_with_finite_differences():
+    result = ex.check_lstm_step_backward(right, hidden=2)
+    assert result.passed and result.score == 6 == ex.LSTM_STEP.max_points
+    assert "hidden tests" in result.message and result.message.count("< 10⁻⁶ ✓") == 12
 
 
-def test_placeholder_is_not_implemented_yet():
+def test_the_expected_answers_are_the_central_differences():
+    for case in ex.cases(None) + ex.cases(np.random.default_rng(3)):
+        fd = ex.numeric(case)
+        for name in ex.OUTPUTS:
+            np.testing.assert_allclose(case.expected[name], fd[name], rtol=1e-6, atol=1e-9)
+        assert all(np.allclose(ex.step_variant(*case.args)[n], case.expected[n], rtol=0, atol=1e-14)
+                   for n in ex.OUTPUTS)
+
+
+def test_the_placeholder_is_not_implemented_yet():
     def placeholder(dh, dc_next, cache):
         raise NotImplementedError("hint")
     result = ex.check_lstm_step_backward(placeholder)
@@ -44,102 +67,41 @@ def test_placeholder_is_not_implemented_yet():
 
 @pytest.mark.parametrize("mistake", ex.MISTAKES, ids=lambda m: m.key)
 def test_each_classic_mistake_is_named(mistake):
-    result = ex.check_lstm_step_backward(variant(**mistake.switches))
+    result = ex.check_lstm_step_backward(answering(mistake.wrong), hints="all")
     assert not result
-    assert "classic mistake" in result.message and mistake.diagnosis in result.message, result.message
+    assert mistake.where in result.message and mistake.change in result.message, result.message
 
 
-def test_the_named_mistakes_are_the_ones_of_the_issue():
-    keys = {m.key for m in ex.MISTAKES}
-    assert {"cell path left out", "tanh' at h", "σ' of σ(gate)", "order ifqg", "no f in dc_prev"} <= keys
-    texts = " ".join(m.diagnosis for m in ex.MISTAKES)
+def test_the_mistakes_are_the_ones_of_the_issue_and_differ_on_every_case():
+    texts = " ".join(m.where + " " + m.change for m in ex.MISTAKES)
     for words in ("c(t+1) ⊙ f(t+1) path is left out", "tanh′ is taken at the wrong node",
                   "σ′ is taken of the wrong variable", "gate order is swapped",
                   "forget-gate term is missing"):
         assert words in texts
+    for case in ex.cases(None):
+        answers = [m.wrong(case) for m in ex.MISTAKES] + [case.expected]
+        for a in range(len(answers)):
+            for b in range(a):
+                assert any(not np.allclose(answers[a][n], answers[b][n]) for n in ex.OUTPUTS), (a, b)
 
 
-def test_partial_credit_counts_the_right_outputs():
-    outcome = ex._run(variant(forget_in_dc_prev=False))
-    assert outcome.points == 5 and not outcome.right["dc_prev"]
-    outcome = ex._run(variant(cell_path=False))
-    assert outcome.points == 0
-
-
-def test_an_argument_changed_in_place_is_named():
-    def in_place(dh, dc_next, cache):
-        out = right(dh, dc_next, cache)
-        dc_next *= 0.0
-        return out
-    result = ex.check_lstm_step_backward(in_place)
-    assert not result and "changed dc_next in place" in result.message
-
-    def cache_in_place(dh, dc_next, cache):
-        out = right(dh, dc_next, cache)
-        cache.c[...] = np.tanh(cache.c)
-        return out
-    result = ex.check_lstm_step_backward(cache_in_place)
-    assert not result and "cache.c in place" in result.message
-
-
-def test_float32_right_answer_is_accepted_and_a_float32_only_failure_names_the_dtype():
-    def f32(dh, dc_next, cache):   # computes in the inputs' dtype: float32 in the third case
-        return right(dh, dc_next, cache)
-    assert ex.check_lstm_step_backward(f32)
-
-    def rounds_float32(dh, dc_next, cache):   # right in float64, coarse in float32
-        out = right(dh, dc_next, cache)
-        if dh.dtype == np.float32:
-            out = tuple(np.round(o, 2) for o in out)
-        return out
-    result = ex.check_lstm_step_backward(rounds_float32)
-    assert not result and "right in float64" in result.message and "float32" in result.message
-
-
-def test_a_uniform_scale_error_is_named_with_its_factor():
-    def doubled_db(dh, dc_next, cache):
-        out = list(right(dh, dc_next, cache))
-        out[5] = 2 * out[5]
-        return tuple(out)
-    result = ex.check_lstm_step_backward(doubled_db)
-    assert not result and "db is exactly 2 times the right one" in result.message
-
-
-def test_a_case_only_failure_names_the_cases():
-    def first_row_only(dh, dc_next, cache):   # weight gradients from the first row alone
-        out = list(right(dh, dc_next, cache))
-        one = right(dh[:1], dc_next[:1], type(cache)(**{k: (v[:1] if k not in ("W_ih", "W_hh") else v)
-                                                          for k, v in vars(cache).items()}))
-        out[3], out[4], out[5] = one[3], one[4], one[5]
-        return tuple(out)
-    result = ex.check_lstm_step_backward(first_row_only)
-    assert not result and "right on one row (B = 1) but wrong on a batch of B = 3" in result.message
-
-
-@pytest.mark.parametrize("fn, words", [
-    (lambda dh, dc, cache: 3.0, "returned float"),
-    (lambda dh, dc, cache: right(dh, dc, cache)[:5], "returned 5 values"),
-    (lambda dh, dc, cache: {"dx": 0}, "missing"),
-    (lambda dh, dc, cache: (*right(dh, dc, cache)[:3], right(dh, dc, cache)[3].T, *right(dh, dc, cache)[4:]),
-     "dW_ih has shape (2, 12), expected (12, 2): it is transposed"),
-    (lambda dh, dc, cache: tuple(np.full_like(o, np.nan) for o in right(dh, dc, cache)), "NaN"),
-    (lambda dh, dc, cache: dh @ np.ones((2, 2)), "raised ValueError"),
-])
-def test_types_and_shapes_get_their_own_message(fn, words):
-    result = ex.check_lstm_step_backward(fn)
-    assert not result and words in result.message, result.message
-
-
-def test_graded_points_under_the_autograder(monkeypatch, capsys):
-    assert ex.check_lstm_step_backward(right, graded=True)         # no autograder: the result itself
+def test_partial_credit_one_point_per_right_output(monkeypatch):
+    no_f = next(m for m in ex.MISTAKES if m.key == "no f in dc_prev")
+    assert ex.check_lstm_step_backward(answering(no_f.wrong)).score == 5
     monkeypatch.setenv(GRADING_ENV, "1")
-    assert ex.check_lstm_step_backward(right, graded=True) is None   # full marks
-    assert ex.check_lstm_step_backward(variant(forget_in_dc_prev=False), graded=True) == 5.0
-    with pytest.raises(AssertionError, match="classic mistake"):
-        ex.check_lstm_step_backward(variant(cell_path=False), graded=True)
-    assert "✗" in capsys.readouterr().out
-    assert not ex.check_lstm_step_backward(variant(cell_path=False))   # not graded: never raises
-    with pytest.raises(TypeError, match="graded"):
-        ex.check_lstm_step_backward(right, graded="yes")
-    with pytest.raises(TypeError, match="your function"):
-        ex.check_lstm_step_backward(None)
+    assert ex.check_lstm_step_backward(answering(no_f.wrong), graded=True) == 5.0
+    assert ex.check_lstm_step_backward(right, graded=True) == 6.0
+
+
+def test_calling_the_package_step_scores_zero():
+    def cheat(dh, dc_next, cache):
+        out = lstm.step_backward(dh, dc_next, cache)
+        return dict(x=out.dx, h_prev=out.dh_prev, c_prev=out.dc_prev, W_ih=out.dW_ih, W_hh=out.dW_hh,
+                    b=out.db)
+    result = ex.check_lstm_step_backward(cheat)
+    assert not result and "step_backward" in result.message and result.score == 0
+
+
+def test_a_tuple_in_cs231n_order_is_told_to_be_a_dict():
+    result = ex.check_lstm_step_backward(lambda dh, dc, cache: tuple(right(dh, dc, cache).values()))
+    assert not result and "returned a tuple of 6 items" in result.message

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import bptt_helpers as bh
-from bptt_helpers import lstm
+from bptt_helpers import lstm, margins
 from bptt_helpers.gradcheck import central_difference
 from bptt_helpers.lessons import lstm_memory as lm
 from bptt_helpers.plots.svg import INK
@@ -57,9 +57,11 @@ def test_memory_row_is_the_gradient_of_one_steps_loss(models, label):
 
 
 def test_levels_and_reach():
-    norms = np.array([1e-7, 1e-5, 1e-3, 0.05, 1.0])
-    np.testing.assert_array_equal(mh.levels(norms), [8, 6, 4, 1, 0])
+    norms = np.array([1e-7, 1e-5, 2e-3, 0.05, 1.0])
+    np.testing.assert_array_equal(mh.levels(norms), [8, 6, 3, 1, 0])
     assert lm.reach(norms, 1e-2) == 2 and lm.reach(norms, 1e-3) == 3 and lm.reach(norms, 1e-8) == 5
+    with pytest.raises(margins.FragileComparison):
+        lm.reach(np.array([0.0101, 1.0]), 1e-2)     # within 1 % of the threshold: too close to count
 
 
 def test_memory_view_text_and_frame_agree(models):

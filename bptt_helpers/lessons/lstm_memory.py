@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import grads_fast as rnn_grads
+from .. import margins
 from ..forward_pass import ForwardCache
 from ..lstm import grads_fast as lstm_grads
 from ..lstm.forward import LSTMCache, cell_state, split
@@ -120,11 +121,16 @@ def memory_row(params, ids, t: int) -> np.ndarray:
     return np.linalg.norm(input_grads(params, cache, loss_gradient_at(cache, [t])), axis=-1)
 
 
-def reach(norms, fraction: float = 0.01) -> int:
-    """How many characters back the gradient stays at or above ``fraction`` of its largest value:
-    the number of trailing entries of ``norms`` (up to the last one below) that are >= fraction·max."""
+def reach(norms, fraction: float = 0.01, margin: float = 0.01) -> int:
+    """How many characters back the gradient stays above ``fraction`` of its largest value: the
+    number of trailing entries of ``norms`` (up to the last one below) that are above fraction·max.
+
+    Decided by :mod:`bptt_helpers.margins` with a relative ``margin`` (1 % by default): a value that
+    close to fraction·max raises ``FragileComparison`` instead of giving a count another machine
+    could round the other way.
+    """
     norms = np.asarray(norms, dtype=np.float64)
-    ok = norms >= fraction * norms.max()
+    ok = margins.above(norms / norms.max(), fraction, rtol=margin)
     below = np.flatnonzero(~ok)
     return int(len(norms) - (below[-1] + 1 if below.size else 0))
 
@@ -148,10 +154,3 @@ def task_results(models: dict, n_test: int = 512, test_seed: int = 7, tau: int =
             loss.append(answer_loss(y_hat, test))
         out[label] = {"accuracy": acc, "loss": loss}
     return out
-
-
-def clear_of(values, thresholds, margin: float = 0.01) -> bool:
-    """True when no value lies within ``margin`` (relative) of any threshold: a count against those
-    thresholds is then the same on every machine (rounding moves values by far less)."""
-    values = np.asarray(values, dtype=np.float64).ravel()
-    return all(np.all(np.abs(values / th - 1) > margin) for th in thresholds)

@@ -48,7 +48,8 @@ class StepCache:
     """What one step t of the forward pass keeps for its backward step (one row, or a batch).
 
     x: (..., d_model) x(t); h_prev, c_prev: (..., n) h(t-1), c(t-1); acts: (..., 4n) the gates
-    [i, f, g, q] of eq 13.2; c: (..., n) c(t); W_ih (4n, d_model), W_hh (4n, n).
+    [i, f, g, q] of eq 13.2; c: (..., n) c(t); W_ih (4n, d_model), W_hh (4n, n); b (4n,) (the backward
+    step does not read it; it makes the step's forward pass repeatable).
     """
 
     x: np.ndarray
@@ -58,6 +59,7 @@ class StepCache:
     c: np.ndarray
     W_ih: np.ndarray
     W_hh: np.ndarray
+    b: np.ndarray | None = None
 
     @property
     def i(self) -> np.ndarray:
@@ -82,7 +84,8 @@ def step_cache(params: LSTMParams, cache: LSTMCache, t: int) -> StepCache:
         raise ValueError(f"t must be an integer in [1, {cache.T}], got {t!r}")
     return StepCache(x=cache.x[..., t - 1, :].copy(), h_prev=cache.h[..., t - 1, :].copy(),
                      c_prev=cache.c[..., t - 1, :].copy(), acts=cache.acts[..., t - 1, :].copy(),
-                     c=cache.c[..., t, :].copy(), W_ih=params.W_ih.copy(), W_hh=params.W_hh.copy())
+                     c=cache.c[..., t, :].copy(), W_ih=params.W_ih.copy(), W_hh=params.W_hh.copy(),
+                     b=params.b.copy())
 
 
 @dataclass
