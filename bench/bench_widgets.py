@@ -30,14 +30,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {"01": "forward stepper", "04": "backward stepper", "05": "accumulate steppers",
              "06": "accumulate steppers", "07": "embedding rows", "08": "live training curve",
-             "09": "vanishing explorer", "10": "truncation explorer"}
+             "09": "vanishing explorer", "10": "truncation explorer",
+             "13": "LSTM backward stepper, memory heatmap"}
 MEDIAN_BUDGET_MS, WORST_BUDGET_MS = 50.0, 150.0
 
 RECORDER = """
 import time as _time
 from bptt_helpers.widgets import (accumulate as _acc, backward_stepper as _bs, embedding_rows as _er,
                                   forward_stepper as _fs, training as _tr, truncation as _tw,
-                                  vanishing as _vw)
+                                  vanishing as _vw, lstm_backward as _lb, memory_heatmap as _mh)
 _bench_built = []
 def _bench_wrap(cls):
     init = cls.__init__
@@ -47,7 +48,8 @@ def _bench_wrap(cls):
         _bench_built.append((cls.__name__, self, (_time.perf_counter() - start) * 1e3))
     cls.__init__ = timed_init
 for _cls in (_fs.ForwardStepper, _bs.BackwardStepper, _acc.AccumulateStepper, _er.EmbeddingRowsStepper,
-             _tw.TruncationExplorer, _vw.VanishingExplorer, _tr.LiveLoss):
+             _tw.TruncationExplorer, _vw.VanishingExplorer, _tr.LiveLoss, _lb.LSTMBackwardStepper,
+             _mh.MemoryStepper):
     _bench_wrap(_cls)
 """
 

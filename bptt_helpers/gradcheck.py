@@ -206,7 +206,7 @@ class GradComparison:
 
 
 def _as_mapping(name: str, grads) -> dict[str, np.ndarray]:
-    if isinstance(grads, Params):
+    if isinstance(grads, Params) or callable(getattr(grads, "as_dict", None)):  # also LSTMParams
         return grads.as_dict()
     if isinstance(grads, dict):
         return grads
@@ -215,7 +215,7 @@ def _as_mapping(name: str, grads) -> dict[str, np.ndarray]:
 
 
 def compare_grads(analytic, numeric) -> GradComparison:
-    """Compare two gradient sets (:class:`Params` or dicts name -> array) tensor by tensor."""
+    """Compare two gradient sets (:class:`Params`, the LSTM's ``LSTMParams``, or dicts name -> array)."""
     analytic, numeric = _as_mapping("analytic", analytic), _as_mapping("numeric", numeric)
     rows = []
     for name, a in analytic.items():

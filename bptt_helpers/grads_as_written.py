@@ -136,15 +136,31 @@ def dE(params: Params, cache: ForwardCache, dh: np.ndarray) -> np.ndarray:
     several steps collects the *sum* of their terms.
     dh: like ``cache.a`` -> (vocab, d_model).
     """
-    vocab = params.E.shape[0]
     h = _as_batch(cache.h, cache.batched)
-    inputs = _as_batch(cache.inputs, cache.batched)
     dh = _as_batch(dh, cache.batched)
-    grad = np.zeros_like(params.E)
+    dx = np.zeros(h.shape[:1] + (cache.T, params.d_model), dtype=dh.dtype)
     for seq in range(dh.shape[0]):
         for t in range(1, cache.T + 1):
-            row = (dh[seq, t - 1] * (1 - h[seq, t] ** 2)) @ params.U  # (d_model,)
+            dx[seq, t - 1] = (dh[seq, t - 1] * (1 - h[seq, t] ** 2)) @ params.U  # (d_model,)
+    return sum_over_uses(params.E, cache.inputs, dx)
+
+
+def sum_over_uses(E: np.ndarray, inputs: np.ndarray, dx: np.ndarray) -> np.ndarray:
+    """The sum of eq (4.9) as written: Σ_t e_(i_t)^T (DL)_(x^(t)), one outer product per step.
+
+    e_(i_t) is the one-hot vector of the token read at step t, so each term is a
+    (vocab, d_model) matrix that is zero except in row i_t. A token read at
+    several steps collects the *sum* of their terms.
+    E: (vocab, d_model); inputs: int (T,) or (B, T); dx: (T, d_model) or (B, T, d_model),
+    ``dx[..., t-1, :]`` = (DL)_(x^(t)). The LSTM's dE uses this same function.
+    """
+    vocab = E.shape[0]
+    inputs = inputs if inputs.ndim == 2 else inputs[None]
+    dx = dx.reshape(inputs.shape + (dx.shape[-1],))
+    grad = np.zeros_like(E)
+    for seq in range(inputs.shape[0]):
+        for t in range(1, inputs.shape[1] + 1):
             e_it = np.zeros(vocab, dtype=grad.dtype)
             e_it[inputs[seq, t - 1]] = 1.0  # one-hot for the token read at step t
-            grad += np.outer(e_it, row)
+            grad += np.outer(e_it, dx[seq, t - 1])
     return grad

@@ -77,6 +77,16 @@ def dE(params: Params, cache: ForwardCache, dh: np.ndarray) -> np.ndarray:
     ``np.add.at`` adds once per occurrence, so a repeated token gets the sum of
     its contributions. Returns (vocab, d_model).
     """
-    grad = np.zeros_like(params.E)
-    np.add.at(grad, cache.inputs.ravel(), _rows(dh * cache.dtanh) @ params.U)
+    return scatter_add_rows(params.E, cache.inputs, _rows(dh * cache.dtanh) @ params.U)
+
+
+def scatter_add_rows(E: np.ndarray, inputs: np.ndarray, dx_rows: np.ndarray) -> np.ndarray:
+    """The sum over uses of eq (4.9): Σ_t e_(i_t)^T (DL)_(x^(t)), the rows added into E's rows.
+
+    E: (vocab, d_model), the table (for its shape and dtype); inputs: int (T,) or (B, T);
+    dx_rows: (B·τ, d_model), row k the gradient of the k-th position's x (in ``inputs.ravel()``
+    order). Every occurrence of a token adds its row. The LSTM's dE uses this same function.
+    """
+    grad = np.zeros_like(E)
+    np.add.at(grad, inputs.ravel(), dx_rows)
     return grad

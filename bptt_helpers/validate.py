@@ -15,31 +15,45 @@ def check_params(params) -> Params:
     """Validate a :class:`Params`: float arrays of consistent shapes, all finite."""
     if not isinstance(params, Params):
         raise TypeError(f"params must be a bptt_helpers.Params, got {type(params).__name__}")
-    for name in PARAM_NAMES:
+    return check_param_arrays(params, PARAM_NAMES, "W", "(n_hidden, n_hidden)", expected_shapes)
+
+
+def check_param_arrays(params, names, recurrent: str, recurrent_shape: str, shapes_for,
+                       gates: int = 1):
+    """The checks of :func:`check_params` for any model's parameter container.
+
+    names: the fields to check; recurrent: the 2-D field whose rows are gates·n_hidden ("W" for
+    the RNN, gates 1; the LSTM's weight_hh has 4·n_hidden rows, gates 4), ``recurrent_shape``
+    its shape in words; shapes_for(vocab, d_model, n_hidden) -> {name: shape}. Checks float
+    arrays, the expected shapes, one dtype, all finite; errors name ``params.<field>``.
+    Returns ``params``.
+    """
+    for name in names:
         value = getattr(params, name)
         if not isinstance(value, np.ndarray):
             raise TypeError(f"params.{name} must be a numpy array, got {type(value).__name__}")
         if value.dtype.kind != "f":
             raise TypeError(f"params.{name} must have a floating-point dtype, got {value.dtype}")
-    if params.E.ndim != 2 or params.W.ndim != 2:
+    E, R = params.E, getattr(params, recurrent)
+    if E.ndim != 2 or R.ndim != 2:
         raise ValueError(
-            f"params.E must be 2-D (vocab, d_model) and params.W 2-D (n_hidden, n_hidden); "
-            f"got E{params.E.shape}, W{params.W.shape}")
-    vocab, d_model = params.E.shape
-    n_hidden = params.W.shape[0]
+            f"params.E must be 2-D (vocab, d_model) and params.{recurrent} 2-D {recurrent_shape}; "
+            f"got E{E.shape}, {recurrent}{R.shape}")
+    vocab, d_model = E.shape
+    n_hidden = R.shape[0] // gates
     if min(vocab, d_model, n_hidden) < 1:
         raise ValueError(f"params must have vocab, d_model and n_hidden >= 1, got vocab={vocab}, "
                          f"d_model={d_model}, n_hidden={n_hidden}")
-    for name, shape in expected_shapes(vocab, d_model, n_hidden).items():
+    for name, shape in shapes_for(vocab, d_model, n_hidden).items():
         got = getattr(params, name).shape
         if got != shape:
             raise ValueError(
                 f"params.{name} must have shape {shape} for vocab={vocab}, d_model={d_model}, "
                 f"n_hidden={n_hidden}; got {got}")
-    dtypes = {getattr(params, name).dtype for name in PARAM_NAMES}
+    dtypes = {getattr(params, name).dtype for name in names}
     if len(dtypes) > 1:
         raise TypeError(f"all parameters must share one dtype, got {sorted(map(str, dtypes))}")
-    for name in PARAM_NAMES:
+    for name in names:
         if not np.isfinite(getattr(params, name)).all():
             raise ValueError(f"params.{name} contains NaN or infinite values")
     return params
@@ -67,26 +81,26 @@ def check_tokens(name: str, tokens, vocab_size: int) -> np.ndarray:
     return arr.astype(np.intp, copy=False)
 
 
-def check_h0(h0, batch_shape: tuple[int, ...], n_hidden: int, dtype) -> np.ndarray:
+def check_h0(h0, batch_shape: tuple[int, ...], n_hidden: int, dtype, name: str = "h0") -> np.ndarray:
     """Initial hidden state: (n_hidden,), or (B, n_hidden) for batched inputs.
 
     ``None`` means zeros. A single ``(n_hidden,)`` state with batched inputs is
     used for every row of the batch (the documented exception; any other shape
-    mismatch raises).
+    mismatch raises). ``name`` is the argument the errors name (the LSTM's c0 too).
     """
     full_shape = batch_shape + (n_hidden,)
     if h0 is None:
         return np.zeros(full_shape, dtype=dtype)
     arr = np.asarray(h0)
     if arr.dtype.kind not in "fiu" or arr.dtype == bool:
-        raise TypeError(f"h0 must be a float array of shape {full_shape}, got dtype {arr.dtype}")
+        raise TypeError(f"{name} must be a float array of shape {full_shape}, got dtype {arr.dtype}")
     if arr.shape == (n_hidden,) and batch_shape:
         arr = np.broadcast_to(arr, full_shape)
     if arr.shape != full_shape:
         allowed = f"{full_shape} or {(n_hidden,)}" if batch_shape else f"{full_shape}"
-        raise ValueError(f"h0 must have shape {allowed} (n_hidden={n_hidden}), got {arr.shape}")
+        raise ValueError(f"{name} must have shape {allowed} (n_hidden={n_hidden}), got {arr.shape}")
     if not np.isfinite(arr).all():
-        raise ValueError("h0 contains NaN or infinite values")
+        raise ValueError(f"{name} contains NaN or infinite values")
     return np.array(arr, dtype=dtype)
 
 

@@ -259,7 +259,7 @@ def test_every_slide_has_no_violations(page, built):
 
 # ---------------------------------------------------------------- the live views: JupyterLab, Voilà
 
-WIDGET_NOTEBOOKS = ("01", "04", "05", "06", "07", "08", "09", "10")
+WIDGET_NOTEBOOKS = ("01", "04", "05", "06", "07", "08", "09", "10", "13")
 LIVE_TIMEOUT = 90_000  # ms: a kernel running a notebook on a busy 2-core machine
 
 # In JupyterLab axe looks at the notebook's cells only (LAB_SCOPE): JupyterLab's menus, toolbars,

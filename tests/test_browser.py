@@ -38,7 +38,7 @@ from tools import lecture
 pytestmark = bh.browser_marks("the browser test")
 
 # The notebooks that build widgets (each is checked to build at least one).
-WIDGET_NOTEBOOKS = ("01", "04", "05", "06", "07", "08", "09", "10")
+WIDGET_NOTEBOOKS = ("01", "04", "05", "06", "07", "08", "09", "10", "13")
 TIMEOUT = 90_000  # ms, for a kernel to run a notebook on a busy 2-core machine
 PROJECTOR = {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1.5}  # 1280x720 at 150 %
 

@@ -28,6 +28,7 @@ from bptt_helpers.exercises import (
     load_all,
     logits,
     long_range,
+    lstm,
     policy,
     training,
     weights,
@@ -47,8 +48,8 @@ def _fresh_attempts(monkeypatch):
 
 
 def _checker(name):
-    module = next(m for m in (biases, capstone, embedding, forward, hidden, logits, long_range, training,
-                              weights) if hasattr(m, name))
+    module = next(m for m in (biases, capstone, embedding, forward, hidden, logits, long_range, lstm,
+                              training, weights) if hasattr(m, name))
     return getattr(module, name)
 
 
