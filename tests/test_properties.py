@@ -89,8 +89,16 @@ def test_as_written_equals_fast(problem):
 @TINY
 @given(problems(max_T=4, max_B=2, max_vocab=4, max_d=3, max_h=3))
 def test_finite_differences_on_tiny_shapes(problem):
+    """Relative to each tensor's scale, with a floor at the finite differences' own noise: a random
+    tiny model can have a gradient tensor of size ~1e-4 (a one-token vocabulary: about 0), where
+    the central differences' error of ~1e-10 is 1e-6 of it without any bug (seen: 1.3e-6)."""
     params, inputs, targets, h0, _ = problem
-    bh.check_gradients(params, inputs, targets, h0).assert_close(1e-6)
+    grads = bh.backward(params, bh.forward(params, inputs, targets, h0))
+    for name, exact in grads.items():
+        numeric = bh.numerical_grad(params, inputs, targets, h0, name)
+        err = float(np.max(np.abs(exact - numeric)))
+        scale = max(float(np.max(np.abs(exact))), float(np.max(np.abs(numeric))))
+        assert err <= max(1e-6 * scale, 1e-9), (name, err, scale)
 
 
 @FAST
