@@ -35,14 +35,15 @@ def dhidden(params: Params, cache: ForwardCache, do: np.ndarray) -> np.ndarray:
     The term (DL)_(o^(t)) V of every step is one product ``do @ V`` up front; the
     loop then only adds (DL)_(h^(t+1)) diag[1 - (h^(t+1))^2] W, computed as
     ``(dh[t+1] * (1 - h[t+1]^2)) @ W``: scaling the row vector by 1 - h^2 first is
-    the same as scaling the rows of W, and much cheaper.
+    the same as scaling the rows of W, and much cheaper. The loop reuses two row buffers.
     """
     dh = (_rows(do) @ params.V).reshape(cache.a.shape)  # (DL)_(o^(t)) V; its last row is (4.2)
     dtanh, W = cache.dtanh, params.W
     da_next = np.empty_like(dh[..., 0, :])
+    from_next = np.empty_like(da_next)
     for t in range(cache.T - 2, -1, -1):  # 0-based rows τ-2..0, i.e. t = τ-1..1
         np.multiply(dh[..., t + 1, :], dtanh[..., t + 1, :], out=da_next)  # (DL)_(a^(t+1))
-        dh[..., t, :] += da_next @ W  # (4.3)
+        dh[..., t, :] += np.matmul(da_next, W, out=from_next)  # (4.3)
     return dh
 
 
@@ -77,6 +78,11 @@ def dE(params: Params, cache: ForwardCache, dh: np.ndarray) -> np.ndarray:
     ``np.add.at`` adds once per occurrence, so a repeated token gets the sum of
     its contributions. Returns (vocab, d_model).
     """
-    grad = np.zeros_like(params.E)
-    np.add.at(grad, cache.inputs.ravel(), _rows(dh * cache.dtanh) @ params.U)
+    rows = _rows(dh * cache.dtanh) @ params.U  # (B·τ, d_model): row k belongs to token inputs[k]
+    grad = np.zeros(params.E.shape, dtype=params.E.dtype)  # C order: grad.reshape(-1) is a view
+    # np.add.at(grad, inputs, rows), entry by entry: column j of row k goes to entry
+    # inputs[k] · d_model + j of the flat table (numpy adds along a 1-D index much faster)
+    d_model = grad.shape[-1]
+    entries = cache.inputs.reshape(-1, 1) * d_model + np.arange(d_model)
+    np.add.at(grad.reshape(-1), entries.ravel(), rows.ravel())
     return grad
