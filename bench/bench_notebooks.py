@@ -9,7 +9,11 @@ file; the file on disk is not changed. Per notebook and round:
 - kernel:  from asking for a kernel until it answers (what JupyterLab does before Run All);
 - run all: from sending the first code cell until the last one has replied, i.e. what the student
            waits for after pressing Run All (every cell's output has reached the client);
-- per cell: from sending the cell until its reply.
+- per cell: from sending the cell until its reply;
+- cpu:     the CPU seconds the kernel process spent on the notebook's cells (Python's process
+           time, summed by IPython hooks the bench registers in a cell of its own before the
+           notebook's first cell). With one BLAS thread this is close to the wall time of a quiet
+           machine, and other processes' load inflates it far less than the wall time.
 
 The notebooks are run in rounds, in an order that rotates from round to round, so that load
 from other processes hits all of them alike; the tables give the median over the rounds (per
@@ -23,6 +27,7 @@ Not a test: it never fails; it prints a table and says `met` or `MISSED` per not
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -60,30 +65,59 @@ def reference_notebook():
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(REFERENCE)])
 
 
+# Run in the kernel before and after the notebook's cells (and not timed with them): every cell's
+# CPU time in the kernel process, which other processes' load inflates far less than wall time.
+CPU_BEFORE = """
+import json as _bench_json, time as _bench_time
+_bench_cpu = []
+def _bench_pre(*args):
+    global _bench_started
+    _bench_started = _bench_time.process_time()
+def _bench_post(*args):
+    if "_bench_started" in globals():
+        _bench_cpu.append(_bench_time.process_time() - _bench_started)
+get_ipython().events.register("pre_run_cell", _bench_pre)
+get_ipython().events.register("post_run_cell", _bench_post)
+"""
+CPU_AFTER = 'print("BENCH-CPU", _bench_json.dumps(_bench_cpu))'  # this cell's own time comes after
+
+
 def run_notebook(nb, cwd: Path, timeout: int = 600) -> dict:
-    """Execute notebook node ``nb`` in a fresh kernel; seconds for the kernel, Run All, each cell."""
+    """Execute notebook node ``nb`` in a fresh kernel: seconds for the kernel, Run All and each
+    code cell (wall), and each code cell's CPU seconds in the kernel."""
+    import nbformat
     from nbclient import NotebookClient
 
+    n = len(nb.cells)
+    nb.cells = ([nbformat.v4.new_code_cell(CPU_BEFORE)] + nb.cells
+                + [nbformat.v4.new_code_cell(CPU_AFTER)])  # the notebook's cell i is cell i + 1
     sent, cell_s = {}, {}
 
     def on_execute(cell, cell_index):
-        sent[cell_index] = time.perf_counter()
+        sent[cell_index - 1] = time.perf_counter()
 
     def on_executed(cell, cell_index, execute_reply):
-        cell_s[cell_index] = time.perf_counter() - sent[cell_index]
+        cell_s[cell_index - 1] = time.perf_counter() - sent[cell_index - 1]
 
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            on_cell_execute=on_execute, on_cell_executed=on_executed,
                             resources={"metadata": {"path": str(cwd)}})
     asked = time.perf_counter()
     # the kernel's own start-up warnings (e.g. TCP without encryption) are not the notebook's
     with client.setup_kernel(env={**os.environ, **ONE_THREAD}, stderr=subprocess.DEVNULL):
         up = time.perf_counter()
-        for index, cell in enumerate(nb.cells):
-            client.execute_cell(cell, index)
+        client.execute_cell(nb.cells[0], 0)
+        client.on_cell_execute, client.on_cell_executed = on_execute, on_executed
+        for index in range(1, n + 1):
+            client.execute_cell(nb.cells[index], index)
         done = time.perf_counter()
+        client.on_cell_execute = client.on_cell_executed = None
+        client.execute_cell(nb.cells[-1], n + 1)
     first = min(sent.values()) if sent else done
-    return {"kernel": up - asked, "run_all": done - first, "cells": cell_s}
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout")
+    cpu = json.loads(text.split("BENCH-CPU", 1)[1])
+    cpu_s = dict(zip(sorted(cell_s), cpu, strict=True))
+    return {"kernel": up - asked, "run_all": done - first, "cells": cell_s,
+            "cpu": sum(cpu), "cells_cpu": cpu_s}
 
 
 def first_line(source: str, width: int = 60) -> str:
@@ -126,7 +160,7 @@ def main(argv=None) -> int:
     ref = median("ref", "run_all")
     print(f"\nRun All per notebook, s (median of {args.rounds} round(s) in a fresh kernel each; "
           f"budget ≤ {BUDGET_S:.0f} s)")
-    head = f"{'nb':<4}{'cells':>6}{'kernel':>8}{'run all':>9}{'worst':>8}{'/ ref':>7}  budget"
+    head = f"{'nb':<4}{'cells':>6}{'kernel':>8}{'run all':>9}{'worst':>8}{'/ ref':>7}{'cpu':>7}  budget"
     print(head + "\n" + "-" * len(head))
     missed = 0
     for nb_id, nb in sources.items():
@@ -135,15 +169,15 @@ def main(argv=None) -> int:
         missed += not ok
         n_code = sum(c.cell_type == "code" for c in nb.cells)
         print(f"{nb_id:<4}{n_code:>6}{median(nb_id, 'kernel'):>8.2f}{run_all:>9.2f}{worst:>8.2f}"
-              f"{run_all / ref:>7.1f}  {'met' if ok else 'MISSED'}")
+              f"{run_all / ref:>7.1f}{median(nb_id, 'cpu'):>7.2f}  {'met' if ok else 'MISSED'}")
     total = sum(median(nb_id, "run_all") for nb_id in sources)
     print(f"{'all':<4}{'':>6}{'':>8}{total:>9.2f}")
-    print(f"(reference, one cell of fixed numpy + matplotlib work: {ref:.2f} s, kernel "
-          f"{median('ref', 'kernel'):.2f} s)")
+    print(f"(reference, one cell of fixed numpy + matplotlib work: {ref:.2f} s, cpu "
+          f"{median('ref', 'cpu'):.2f} s, kernel {median('ref', 'kernel'):.2f} s)")
 
     print(f"\nslowest cells, s (median per cell; the {args.cells} slowest of each notebook; "
           "[n] is the cell's index in the notebook)")
-    head = f"{'nb':<4}{'cell':>6}  {'id':<16}{'s':>7}{'share':>7}  first line"
+    head = f"{'nb':<4}{'cell':>6}  {'id':<16}{'s':>7}{'share':>7}{'cpu':>7}  first line"
     print(head + "\n" + "-" * len(head))
     for nb_id, nb in sources.items():
         per_cell = {i: statistics.median(run["cells"][i] for run in runs[nb_id])
@@ -151,8 +185,9 @@ def main(argv=None) -> int:
         run_all = median(nb_id, "run_all")
         for i in sorted(per_cell, key=per_cell.get, reverse=True)[: args.cells]:
             cell = nb.cells[i]
+            cpu = statistics.median(run["cells_cpu"][i] for run in runs[nb_id])
             print(f"{nb_id:<4}{f'[{i}]':>6}  {cell.get('id', '-'):<16}{per_cell[i]:>7.2f}"
-                  f"{per_cell[i] / run_all:>7.0%}  {first_line(cell.source)}")
+                  f"{per_cell[i] / run_all:>7.0%}{cpu:>7.2f}  {first_line(cell.source)}")
     print("\nall notebooks within budget" if not missed else f"\n{missed} notebook(s) MISSED the budget")
     print(f"{time.perf_counter() - started:.0f} s · load average now "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} · on a shared machine the seconds move "
