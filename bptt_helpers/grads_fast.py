@@ -35,15 +35,14 @@ def dhidden(params: Params, cache: ForwardCache, do: np.ndarray) -> np.ndarray:
     The term (DL)_(o^(t)) V of every step is one product ``do @ V`` up front; the
     loop then only adds (DL)_(h^(t+1)) diag[1 - (h^(t+1))^2] W, computed as
     ``(dh[t+1] * (1 - h[t+1]^2)) @ W``: scaling the row vector by 1 - h^2 first is
-    the same as scaling the rows of W, and much cheaper. The loop reuses two row buffers.
+    the same as scaling the rows of W, and much cheaper.
     """
     dh = (_rows(do) @ params.V).reshape(cache.a.shape)  # (DL)_(o^(t)) V; its last row is (4.2)
     dtanh, W = cache.dtanh, params.W
     da_next = np.empty_like(dh[..., 0, :])
-    from_next = np.empty_like(da_next)
     for t in range(cache.T - 2, -1, -1):  # 0-based rows τ-2..0, i.e. t = τ-1..1
         np.multiply(dh[..., t + 1, :], dtanh[..., t + 1, :], out=da_next)  # (DL)_(a^(t+1))
-        dh[..., t, :] += np.matmul(da_next, W, out=from_next)  # (4.3)
+        dh[..., t, :] += da_next @ W  # (4.3)
     return dh
 
 
