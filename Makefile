@@ -14,7 +14,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab lab-instructor test test-here test-portable test-nbgrader nbgrader-course floors-venv nbgrader-venv lint unit notebooks student bench bench-widgets bench-decks clean venv slides html present
+.PHONY: lab lab-instructor test test-here test-portable test-nbgrader nbgrader-course floors-venv nbgrader-venv lint unit notebooks student bench bench-widgets bench-decks bench-notebooks clean venv slides html present
 
 venv: $(STAMP)
 
@@ -138,10 +138,13 @@ present: $(STAMP)
 	test -x $(VENV)/bin/voila || $(PY) -m pip install --quiet -e '.[present]'
 	$(PY) -m tools.lecture present $(NB) --port $(PORT)
 
-# Benchmarks (never tests): forward+backward against PyTorch, and every widget's cost per step.
+# Benchmarks (never tests): forward+backward against PyTorch, every widget's cost per step, each
+# notebook's Run All in a fresh kernel (1 BLAS thread, set for the kernel by the bench itself), and
+# how long each deck takes to open.
 bench: $(STAMP)
 	$(PY) bench/bench_bptt.py
 	$(ONE_THREAD) $(PY) bench/bench_widgets.py
+	$(PY) bench/bench_notebooks.py
 	$(PY) bench/bench_decks.py
 
 bench-widgets: $(STAMP)
@@ -149,6 +152,9 @@ bench-widgets: $(STAMP)
 
 bench-decks: $(STAMP)
 	$(PY) bench/bench_decks.py
+
+bench-notebooks: $(STAMP)
+	$(PY) bench/bench_notebooks.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache .hypothesis *.egg-info

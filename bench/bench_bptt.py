@@ -93,6 +93,20 @@ def _openblas():
     return None
 
 
+def _openblas_kernel() -> str:
+    """The kernel OpenBLAS runs (e.g. 'SkylakeX'), and whether OPENBLAS_CORETYPE forced it."""
+    pattern = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*")
+    for path in glob.glob(pattern):
+        lib = ctypes.CDLL(path)
+        for name in ("scipy_openblas_get_corename64_", "openblas_get_corename64_", "openblas_get_corename"):
+            if hasattr(lib, name):
+                getattr(lib, name).restype = ctypes.c_char_p
+                core = getattr(lib, name)().decode()
+                forced = os.environ.get("OPENBLAS_CORETYPE")
+                return f"{core} (forced: OPENBLAS_CORETYPE={forced})" if forced else f"{core} (the CPU's)"
+    return "?"
+
+
 BLAS = _openblas()
 DEFAULT_BLAS_THREADS = BLAS[0]() if BLAS else None
 DEFAULT_TORCH_THREADS = torch.get_num_threads() if torch else None
@@ -429,6 +443,8 @@ def main(argv=None) -> int:
           f"torch {torch.__version__ if torch else 'NOT INSTALLED'} · Python {platform.python_version()}")
     print(f"{os.cpu_count()} CPUs · load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} · "
           f"default threads: OpenBLAS {DEFAULT_BLAS_THREADS or '?'}, torch {DEFAULT_TORCH_THREADS or '-'}")
+    print(f"OpenBLAS kernel: {_openblas_kernel()}; torch does not use OpenBLAS, so a forced older kernel "
+          "slows the numpy rows only")
     if torch is None:
         print("PyTorch is not installed (pip install torch==2.13.0): only the numpy rows are measured.")
 

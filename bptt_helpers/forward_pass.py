@@ -132,15 +132,18 @@ class ForwardCache:
         Computed once, on first use (every backward equation but (4.1), (4.4), (4.6) needs it).
         """
         h = self.h[..., 1:, :]
-        return 1.0 - h * h
+        square = h * h
+        return np.subtract(1.0, square, out=square)  # 1 - h^2, in the memory of h^2
 
 
 def _run(params: Params, inputs, targets, h0, h_delta=None, o_delta=None) -> ForwardCache:
     """Eqs 1.3-1.7 over all timesteps (inputs already validated).
 
     The same equations as the functions above, arranged for speed: the input part of
-    eq 1.4, x^(t) U^T + b, is one matrix product for all steps before the loop, and the
-    loop writes into preallocated arrays. Only the recurrence h^(t-1) -> h^(t) is sequential.
+    eq 1.4, x^(t) U^T + b, is one matrix product for all steps before the loop, written
+    straight into ``a``; the loop then adds h^(t-1) W^T to each row (W^T copied once into a
+    contiguous array, which BLAS multiplies faster than a transposed view) and writes tanh
+    into the preallocated ``h``. Only the recurrence h^(t-1) -> h^(t) is sequential.
 
     ``h_delta`` / ``o_delta`` (shaped like ``cache.a`` / ``cache.o``) are added to
     h^(t) / o^(t) as soon as they are computed; the finite-difference check of the
@@ -149,15 +152,14 @@ def _run(params: Params, inputs, targets, h0, h_delta=None, o_delta=None) -> For
     p = params
     T = inputs.shape[-1]
     x = embed(p.E, inputs)                                           # eq 1.3
-    x_part = x @ p.U.T + p.b                                         # x^(t) U^T + b, every t
+    a = x @ p.U.T                                                    # x^(t) U^T, every t at once
+    a += p.b                                                         # + b
     h = np.empty(inputs.shape[:-1] + (T + 1, p.n_hidden), dtype=p.E.dtype)
     h[..., 0, :] = h0
-    a = np.empty_like(x_part)
-    W_T = p.W.T
+    W_T = np.ascontiguousarray(p.W.T)
     for t in range(1, T + 1):
         a_t = a[..., t - 1, :]
-        np.matmul(h[..., t - 1, :], W_T, out=a_t)                    # h^(t-1) W^T
-        a_t += x_part[..., t - 1, :]                                 # + x^(t) U^T + b: eq 1.4
+        a_t += h[..., t - 1, :] @ W_T                                # + h^(t-1) W^T: eq 1.4
         np.tanh(a_t, out=h[..., t, :])                               # eq 1.5
         if h_delta is not None:
             h[..., t, :] += h_delta[..., t - 1, :]
@@ -166,8 +168,9 @@ def _run(params: Params, inputs, targets, h0, h_delta=None, o_delta=None) -> For
         o = o + o_delta
     logp = log_softmax(o)
     losses = _pick_negative(logp, targets)                           # eq 1.1
+    y_hat = np.exp(logp, out=logp)                                   # eq 1.7, in the same memory
     return ForwardCache(inputs=inputs, targets=targets, x=x, a=a, h=h, o=o,
-                        y_hat=np.exp(logp), losses=losses, loss=mean_loss(losses))  # 1.7, 1.2
+                        y_hat=y_hat, losses=losses, loss=mean_loss(losses))  # eq 1.2
 
 
 def forward(params: Params, inputs, targets, h0) -> ForwardCache:

@@ -87,6 +87,10 @@ def scatter_add_rows(E: np.ndarray, inputs: np.ndarray, dx_rows: np.ndarray) -> 
     dx_rows: (B·τ, d_model), row k the gradient of the k-th position's x (in ``inputs.ravel()``
     order). Every occurrence of a token adds its row. The LSTM's dE uses this same function.
     """
-    grad = np.zeros_like(E)
-    np.add.at(grad, inputs.ravel(), dx_rows)
+    grad = np.zeros(E.shape, dtype=E.dtype)  # C order: grad.reshape(-1) is a view
+    # np.add.at(grad, inputs, rows), entry by entry: column j of row k goes to entry
+    # inputs[k] · d_model + j of the flat table (numpy adds along a 1-D index much faster)
+    d_model = grad.shape[-1]
+    entries = inputs.reshape(-1, 1) * d_model + np.arange(d_model)
+    np.add.at(grad.reshape(-1), entries.ravel(), dx_rows.ravel())
     return grad

@@ -19,6 +19,7 @@ k = τ there is one chunk and the result is full BPTT.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -48,23 +49,40 @@ class TruncatedResult:
 
     - ``grads``: :class:`Params`, the truncated gradient of the mean loss over all τ positions
     - ``loss``: that mean loss (equal to the full forward pass's loss when ``carry=True``)
-    - ``dh``: (..., τ, n_hidden), each chunk's (DL)_(h^(t)) rows, stitched together
-    - ``dx``: (..., τ, d_model), (DL)_(x^(t)) likewise; ``dx[..., 0, :]`` is the first token's
     - ``h_starts``: the h^(0) each chunk started from (held fixed: detached)
     - ``caches``: one :class:`ForwardCache` per chunk
+    - ``params``: the parameters the chunks ran with
+    - ``dh``, ``dx``: (..., τ, n_hidden) and (..., τ, d_model), each chunk's (DL)_(h^(t)) and
+      (DL)_(x^(t)) rows, stitched together (``dx[..., 0, :]`` is the first token's); computed
+      on first use from the caches, so that training, which needs only ``grads``, never pays for them
     """
 
     grads: Params
     loss: float
-    dh: np.ndarray
-    dx: np.ndarray
     h_starts: list[np.ndarray]
     caches: list[ForwardCache]
+    params: Params
 
     @property
     def h_final(self) -> np.ndarray:
         """The hidden state after the last step, h^(τ)."""
         return self.caches[-1].h[..., -1, :]
+
+    @cached_property
+    def _chunk_dh(self) -> list[np.ndarray]:
+        """Each chunk's (DL)_(h^(t)) rows, weighted by (chunk length) / τ like its gradient."""
+        tau = sum(cache.T for cache in self.caches)
+        return [cache.T / tau * grads_fast.dhidden(self.params, cache, grads_fast.dlogits(cache))
+                for cache in self.caches]
+
+    @cached_property
+    def dh(self) -> np.ndarray:
+        return np.concatenate(self._chunk_dh, axis=-2)
+
+    @cached_property
+    def dx(self) -> np.ndarray:
+        return np.concatenate([input_grad(self.params, cache, chunk_dh)
+                               for cache, chunk_dh in zip(self.caches, self._chunk_dh, strict=True)], axis=-2)
 
 
 def truncated_grads(params: Params, inputs, targets, h0, k: int, carry: bool = True) -> TruncatedResult:
@@ -77,8 +95,6 @@ def truncated_grads(params: Params, inputs, targets, h0, k: int, carry: bool = T
         raise TypeError(f"carry must be True or False, got {carry!r}")
     tau = inputs.shape[-1]
     grads = Params(**{name: np.zeros_like(value) for name, value in params.items()})
-    dh = np.zeros(inputs.shape + (params.n_hidden,), dtype=params.E.dtype)
-    dx = np.zeros(inputs.shape + (params.d_model,), dtype=params.E.dtype)
     h_start, loss, h_starts, caches = h0, 0.0, [], []
     for start, stop in chunk_bounds(tau, k):
         weight = (stop - start) / tau  # chunk mean -> share of the mean over all τ positions
@@ -86,14 +102,11 @@ def truncated_grads(params: Params, inputs, targets, h0, k: int, carry: bool = T
         chunk_grads = backward(params, cache)
         for name in PARAM_NAMES:
             getattr(grads, name)[...] += weight * getattr(chunk_grads, name)
-        chunk_dh = weight * grads_fast.dhidden(params, cache, grads_fast.dlogits(cache))
-        dh[..., start:stop, :] = chunk_dh
-        dx[..., start:stop, :] = input_grad(params, cache, chunk_dh)
         loss += weight * cache.loss
         h_starts.append(h_start)
         caches.append(cache)
         h_start = cache.h[..., -1, :].copy() if carry else h0  # a copy: a constant, detached
-    return TruncatedResult(grads=grads, loss=loss, dh=dh, dx=dx, h_starts=h_starts, caches=caches)
+    return TruncatedResult(grads=grads, loss=loss, h_starts=h_starts, caches=caches, params=params)
 
 
 def full_grads(params: Params, inputs, targets, h0) -> tuple[ForwardCache, Params, np.ndarray]:
