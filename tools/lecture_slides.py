@@ -57,6 +57,15 @@ require(['vendor/reveal.js/dist/reveal.js'], function (Reveal) {
 });
 """
 
+# Slides only: reveal.js's speaker view (key S) shows each slide's notes as the HTML of its
+# <aside class="notes"> after MathJax has typeset it, in a window without MathJax's style sheet:
+# every formula would show twice, MathJax's drawing unstyled ("t=τ") and the MathML copy it keeps
+# for screen readers ("t = τ"), which the browser draws. In that window MathJax's drawing is
+# hidden and the MathML shows, once. The rule rides in each aside (a <style> there applies to the
+# whole page) and matches only inside the speaker view's notes panel.
+_NOTES_ASIDE = '<aside class="notes">'
+SPEAKER_NOTES_CSS = ".speaker-controls-notes .mjx-chtml > .mjx-math { display: none; }"
+
 
 def slides_exporter():
     """nbconvert's SlidesExporter with the series' offline template and reveal.js settings."""
@@ -71,9 +80,11 @@ def slides_exporter():
 
 
 def finish_deck(body: str) -> str:
-    """A slides page with the deck's CSS and script and MathJax's line breaking off."""
+    """A slides page with the deck's CSS and script, MathJax's line breaking off, and the speaker
+    notes' formulas shown once in the speaker view."""
     body = body.replace("</head>", f"<style>{SLIDES_CSS}</style>\n</head>", 1)
     body = body.replace("</body>", f"<script>{SLIDES_JS}</script>\n</body>", 1)
+    body = body.replace(_NOTES_ASIDE, f"{_NOTES_ASIDE}<style>{SPEAKER_NOTES_CSS}</style>")
     if _MATHJAX_CONFIG_END not in body:
         raise RuntimeError("nbconvert's slides template no longer marks its MathJax configuration")
     return body.replace(_MATHJAX_CONFIG_END, f"{MATHJAX_NO_LINEBREAKS}\n{_MATHJAX_CONFIG_END}", 1)
