@@ -28,6 +28,7 @@ Select with `-m browser`, leave out with `-m "not browser"`.
 from __future__ import annotations
 
 import re
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import browser_helpers as bh
@@ -398,8 +399,54 @@ def move_live_explorer(page, root) -> None:
 
 # ---------------------------------------------------------------- JupyterLab
 
+PROJECTOR_STATE = """async () => {
+  const app = window.jupyterapp;
+  // a setting as JupyterLab uses it: the user's value, else the default (shipped overrides included)
+  const composite = async id => {
+    const d = await (await fetch(`${document.baseURI.split('/lab')[0]}/lab/api/settings/${id}`)).json();
+    const props = d.schema.properties;
+    const value = k => (k in d.settings ? d.settings[k] : props[k].default);
+    return Object.fromEntries(Object.keys(props).map(k => [k, value(k)]));
+  };
+  const notebook = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)').getBoundingClientRect();
+  return {left_collapsed: app.shell.leftCollapsed, width: window.innerWidth, notebook: notebook.width,
+          toasts: [...document.querySelectorAll('.Toastify__toast')].map(t => t.innerText),
+          widgets: await composite('@jupyter-widgets/jupyterlab-manager:plugin'),
+          news: await composite('@jupyterlab/apputils-extension:notification')};
+}"""
+
+
+def test_make_lab_opens_for_a_projector(lab, page, scratch):
+    """JupyterLab with the settings `make venv` ships (tools/lab_settings.py) opens a notebook as
+    `make lab` does (its URL, the venv's default workspace, no ?reset) with the side panel collapsed,
+    the notebook the whole width of a projector (1280x720 at 150 %), no news pop-up; its widget
+    manager saves widget state."""
+    from tools import lab_settings
+
+    missing = lab_settings.problems(sys.prefix)
+    assert not missing, f"this venv lacks the JupyterLab settings the series ships (run make venv): {missing}"
+    base, token = lab
+    # what make venv puts into the venv's workspaces folder, in the test server's own folder
+    lab_settings.install_workspace(scratch / "lab" / "workspaces")
+    p = page.page
+    p.goto(f"{base}/lab/tree/notebooks/00_start_here.ipynb?token={token}")
+    try:
+        p.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=TIMEOUT)
+        p.wait_for_timeout(2500)  # without the settings, the news question shows within a second
+        got = p.evaluate(PROJECTOR_STATE)
+        p.screenshot(path=str(bh.SCREENSHOTS / "00_lab_projector.png"))
+        assert got["left_collapsed"], "make lab opens with the side panel expanded"
+        assert got["notebook"] > 0.9 * got["width"], f"the notebook is {got['notebook']} of {got['width']} px"
+        assert not got["toasts"], f"JupyterLab shows pop-ups: {got['toasts']}"
+        assert got["widgets"]["saveState"] is True, got["widgets"]
+        assert got["news"]["fetchNews"] == "false" and got["news"]["checkForUpdates"] is False, got["news"]
+        assert page.remote == [], f"JupyterLab tried the network: {page.remote}"
+    finally:
+        p.evaluate("() => window.jupyterapp.serviceManager.sessions.shutdownAll()")
+
+
 @pytest.mark.parametrize("nb", WIDGET_NOTEBOOKS)
-def test_widgets_in_jupyterlab(lab, page, notebooks, expected, nb):
+def test_widgets_in_jupyterlab(lab, page, notebooks, expected, scratch, nb):
     base, token = lab
     path = lecture.find_notebook(nb, notebooks)
     p = page.page
@@ -415,8 +462,42 @@ def test_widgets_in_jupyterlab(lab, page, notebooks, expected, nb):
         check_widgets(p, nb, expected[nb], "lab", live_moves=True)
         assert_no_error_outputs(p)
         assert not page.errors(), f"console errors in JupyterLab ({nb}): {page.errors()}"
+        if nb == SAVED_IN_LAB:
+            # the steppers are saved on the frame they show now: the page must open on it
+            shown = p.locator(".bptt-stepper .widget-readout").all_inner_texts()
+            saved = [dict(w, start=w["labels"].index(label.strip())) for w, label in
+                     zip([w for w in expected[nb] if w["kind"] == "frames"], shown, strict=True)]
+            # save as JupyterLab's autosave does (after two minutes): the document context's save
+            p.evaluate("() => window.jupyterapp.shell.currentWidget.context.save()")
     finally:  # free the CPU for the next notebook (the server's teardown kills the rest)
         p.evaluate("() => window.jupyterapp.serviceManager.sessions.shutdownAll()")
+    if nb == SAVED_IN_LAB:
+        check_saved_in_lab(p, path, saved, scratch / "lab_saved")
+
+
+# The notebook saved in JupyterLab after its Run All, then exported and stepped with no kernel.
+SAVED_IN_LAB = "04"
+
+
+def check_saved_in_lab(p, path, widgets: list[dict], out) -> None:
+    """JupyterLab saved the run's widget state (its settings, tools/lab_settings.py): `make html`
+    builds the notebook as Lab saved it, and its steppers step there, every frame the package's,
+    from the frame each showed when it was saved."""
+    import nbformat
+
+    saved = nbformat.read(path, as_version=4)
+    stored = nbformat.read(lecture.find_notebook(SAVED_IN_LAB), as_version=4)
+    views = lecture.widget_state_problems
+    assert views(saved) == [], f"{path.name} as JupyterLab saved it: {views(saved)}"
+    ids = [o["data"][lecture.WIDGET_VIEW]["model_id"] for c in saved.cells for o in c.get("outputs", [])
+           if lecture.WIDGET_VIEW in o.get("data", {})]
+    before = [o["data"][lecture.WIDGET_VIEW]["model_id"] for c in stored.cells for o in c.get("outputs", [])
+              if lecture.WIDGET_VIEW in o.get("data", {})]
+    assert ids and set(ids).isdisjoint(before), "the saved notebook must hold the Lab run's widgets"
+    lecture.export("html", out, [path])
+    p.goto((out / f"{path.stem}.html").as_uri())
+    p.locator(".bptt-stepper").first.wait_for(state="visible", timeout=TIMEOUT)
+    check_widgets(p, SAVED_IN_LAB, widgets, "lab_saved_static", live_moves=False)
 
 
 # ---------------------------------------------------------------- the live lecture view (Voilà)

@@ -52,6 +52,7 @@ from tools.lecture_view import (  # noqa: F401
     FIGURE_ONLY_TAG,
     LISTING_NOTE,
     SHOW_CODE_TAG,
+    WIDGET_VIEW,
     WidgetStateError,
     check_widget_state,
     figure_only,
