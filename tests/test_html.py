@@ -131,3 +131,13 @@ def test_no_speaker_notes_on_any_page(export, path):
     for page in (pages[path.stem], out / "index.html"):
         text = page.read_text(encoding="utf-8")
         assert "Speaker notes." not in text and "Ask the room:" not in text, f"{page.name} shows notes"
+
+
+@pytest.mark.parametrize("kind", ["html", "slides"])
+def test_index_says_what_the_widgets_do(kind):
+    """The steppers (10's truncation explorer among them) step with no kernel; only 08's and 09's
+    live widgets need one (tests/test_browser.py steps every stepper in both kinds of page)."""
+    text = " ".join(lecture.index_page(kind, []).split())
+    assert "The steppers step with no kernel" in text and "10's truncation explorer is one of them" in text
+    assert "08's training curve and 09's vanishing explorer" in text
+    assert "last view" not in text and "stored last" not in text

@@ -4,8 +4,12 @@
     python -m tools.lecture html build/html       # NN_x.html per notebook + index.html
     python -m tools.lecture present 04            # notebook 04 live (widgets work) via Voilà
 
-Nothing is executed: the pages show the outputs stored in the notebooks, and the stored
-widget state makes each widget's last view render (not live: use ``present`` for that).
+Nothing is executed: the pages show the outputs stored in the notebooks, and the stored widget
+state draws the widgets. A stepper (10's truncation explorer included) stores every frame and
+steps in the page with no kernel; the two widgets the kernel draws as it computes (08's
+training curve, 09's vanishing explorer) show their stored view (``present`` runs them live).
+A notebook whose widget views its saved state cannot draw is refused with what to do
+(:func:`tools.lecture_view.check_widget_state`).
 
 This file is the command line and the loop over the notebooks; the parts live beside it:
 tools/lecture_view.py (what of a notebook each page shows), tools/lecture_html.py (the page
