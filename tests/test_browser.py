@@ -28,6 +28,7 @@ Select with `-m browser`, leave out with `-m "not browser"`.
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
@@ -472,7 +473,10 @@ def test_widgets_in_jupyterlab(lab, page, notebooks, expected, scratch, nb):
     finally:  # free the CPU for the next notebook (the server's teardown kills the rest)
         p.evaluate("() => window.jupyterapp.serviceManager.sessions.shutdownAll()")
     if nb == SAVED_IN_LAB:
-        check_saved_in_lab(p, path, saved, scratch / "lab_saved")
+        try:
+            check_saved_in_lab(p, path, saved, scratch / "lab_saved")
+        finally:  # the later tests export the scratch notebooks as stored
+            shutil.copyfile(lecture.find_notebook(SAVED_IN_LAB), path)
 
 
 # The notebook saved in JupyterLab after its Run All, then exported and stepped with no kernel.

@@ -303,6 +303,9 @@ def test_speaker_view_shows_each_formula_once(slides, path):
     page = slides[1][path.stem].read_text(encoding="utf-8")
     asides = re.findall(r'<aside class="notes">(.*?)</aside>', page, flags=re.S)
     assert asides and all(a.startswith(f"<style>{lecture.SPEAKER_NOTES_CSS}</style>") for a in asides)
+    # and the page re-renders a slide's formulas after MathJax's typesetting, never at the same time
+    # (else 'Upcoming', a second copy of the deck moved as it loads, drew some formulas twice)
+    assert page.count(lecture.RERENDER_QUEUED) == 1 and "MathJax.Hub.Rerender(" not in page
 
 
 # ---------------------------------------------------------------- the live view (Voilà)

@@ -28,6 +28,7 @@ from pathlib import Path
 from tools.lecture_html import INDEX_GREY, SERIES_TITLE, html_exporter, index_page, link_pages, notebook_title  # noqa: F401
 from tools.lecture_slides import (  # noqa: F401
     MATHJAX_NO_LINEBREAKS,
+    RERENDER_QUEUED,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
     SLIDES_CSS,
