@@ -42,7 +42,7 @@ TIMEOUT = 60_000  # ms
 
 # Rules switched off, rule -> why; elements left out of every run, CSS selector -> why. Only for
 # markup the series does not control. None is needed: what nbconvert, JupyterLab's CSS, reveal.js,
-# MathJax and the widget manager draw is brought to AA by the page template (tools/lecture.py).
+# MathJax and the widget manager draw is brought to AA by the page template (tools/lecture_html.py).
 EXCLUDED_RULES: dict[str, str] = {}
 EXCLUDED_SELECTORS: dict[str, str] = {}
 

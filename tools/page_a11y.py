@@ -2,7 +2,7 @@
 
 The CSS and the script are two files of the series' Voilà template,
 tools/voila_template/voila/templates/bptt/static/ (a11y.css, a11y.js): Voilà links them from
-there (`make present`), and the static pages and slides (tools/lecture.py) inline these same
+there (`make present`), and the static pages and slides (tools/lecture_html.py) inline these same
 texts, read here. One copy of each, whichever view shows them.
 """
 
