@@ -36,8 +36,14 @@ JUPYTER_LAB ?= $(abspath $(VENV))/bin/jupyter lab
 lab: student
 	cd $(WORKSPACE) && $(JUPYTER_LAB) 00_start_here.ipynb $(ROOT_FLAG)
 
+# The solved notebooks are the repository's: autosave is off there (the widget manager's saveState
+# marks a widget notebook changed as soon as its kernel starts, and an autosave before Run All would
+# store it without its widgets). Save with Ctrl-S after a Run All, before `make html`/`make slides`.
+INSTRUCTOR_SETTINGS := build/lab-instructor/user-settings
 lab-instructor: $(STAMP)
-	$(JUPYTER_LAB) notebooks/00_start_here.ipynb --notebook-dir=. $(ROOT_FLAG)
+	mkdir -p $(INSTRUCTOR_SETTINGS)/@jupyterlab/docmanager-extension
+	echo '{"autosave": false}' > $(INSTRUCTOR_SETTINGS)/@jupyterlab/docmanager-extension/plugin.jupyterlab-settings
+	JUPYTERLAB_SETTINGS_DIR=$(abspath $(INSTRUCTOR_SETTINGS)) $(JUPYTER_LAB) notebooks/00_start_here.ipynb --notebook-dir=. $(ROOT_FLAG)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

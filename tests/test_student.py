@@ -352,6 +352,14 @@ def test_the_workspace_keeps_the_students_work_and_puts_updates_beside_it(tmp_pa
     assert kept == "03_logits.ipynb" and beside.startswith("03_logits.update-")
     assert "A new sentence" in (work / beside).read_text(encoding="utf-8")
     assert any(beside in line for line in report.lines(work))
+    ran = nbformat.read(work / "05_bias_vectors.ipynb", as_version=4)   # run, saved, nothing written:
+    ran.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="ran")]
+    ran.metadata["widgets"] = {"state": "saved by JupyterLab"}
+    nbformat.write(ran, work / "05_bias_vectors.ipynb")
+    nb = nbformat.read(series / "05_bias_vectors.ipynb", as_version=4)
+    nb.cells[0].source += " Another one."
+    nbformat.write(nb, series / "05_bias_vectors.ipynb")
+    assert sync(series, work).updated == ["05_bias_vectors.ipynb"]  # outputs are not the student's work
     again = sync(series, work)                                     # idempotent: nothing new written
     assert again.kept == report.kept and not again.new and not again.updated
     assert (work / "03_logits.ipynb").read_bytes() == mine_bytes

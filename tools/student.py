@@ -22,10 +22,12 @@ yet" until the student writes the equation. It also
 - leaves out the speaker notes (slide type ``notes``), as the static HTML does.
 
 **Nothing a student wrote is ever overwritten.** The workspace holds a manifest of what this tool
-last wrote there (a hash per notebook). A notebook whose content still has that hash is untouched
-and is brought up to date; a notebook the student changed is kept as it is, and when the series
-has a new version of it, that version arrives beside it as ``NN_slug.update-<hash>.ipynb``. The
-run says which notebooks are new, updated, and kept with an update beside them.
+last wrote there: per notebook, a hash of what a student can write in it, its cells' types and
+sources. A notebook whose cells still have that hash is the student's only in outputs and
+metadata (they ran it, or JupyterLab saved the widget state): it is brought up to date. A notebook
+in which the student wrote anything is kept as it is, and when the series has a new version of it,
+that version arrives beside it as ``NN_slug.update-<hash>.ipynb``. The run says which notebooks
+are new, updated, and kept with an update beside them.
 """
 
 from __future__ import annotations
@@ -160,7 +162,10 @@ def student_notebook(nb):
 # ---- the workspace: written once, never overwritten ------------------------------------------------
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """What a student can write in a notebook (its JSON text): its cells' types and sources."""
+    cells = json.loads(text).get("cells", [])
+    written = [(c.get("cell_type"), "".join(c.get("source", ""))) for c in cells]
+    return hashlib.sha256(json.dumps(written, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -198,7 +203,7 @@ def sync(notebooks_dir: Path, out_dir: Path) -> SyncReport:
         if not target.exists():
             target.write_text(text, encoding="utf-8")
             report.new.append(path.name)
-        elif _digest(target.read_text(encoding="utf-8")) == ours:       # untouched since we wrote it
+        elif _digest(target.read_text(encoding="utf-8")) == ours:       # nothing written in it since
             if ours != _digest(text):
                 target.write_text(text, encoding="utf-8")
                 report.updated.append(path.name)
