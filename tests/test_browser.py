@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import browser_helpers as bh
@@ -619,6 +620,17 @@ FIRST_SLIDE_WITH_NOTES = """() => new Promise(resolve => require(['vendor/reveal
 }))"""
 
 
+def _typeset_copies(locator, timeout: float = 20.0) -> list[int]:
+    """FORMULA_COPIES once the preview has drawn its formulas: under load its re-typesetting can
+    take longer than the fixed wait before it (seen: every formula still at 0 copies)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        copies = locator.evaluate(FORMULA_COPIES)
+        if not copies or max(copies) >= 1 or time.monotonic() > deadline:
+            return copies
+        time.sleep(0.25)
+
+
 def check_speaker_view(p) -> None:
     """Key S opens reveal.js's speaker view: the notes and the 'Upcoming' preview draw each formula once."""
     where = p.evaluate(FIRST_SLIDE_WITH_NOTES)
@@ -636,6 +648,6 @@ def check_speaker_view(p) -> None:
     assert copies and set(copies) == {1}, (
         f"speaker view of slide {where}: copies drawn of each formula in the notes: {copies}")
     frame = speaker.frame_locator("#upcoming-slide iframe").locator("section.present").last
-    copies = frame.evaluate(FORMULA_COPIES)
+    copies = _typeset_copies(frame)
     assert set(copies) <= {1}, f"speaker view of slide {where}: copies of each formula in Upcoming: {copies}"
     speaker.close()
