@@ -18,7 +18,8 @@ SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 
 # Slides only, on top of reveal.js's 'white' theme and the notebook CSS: headings keep their
 # case (the theme's capitals would turn dE[idx] into DE[IDX]); figures (sized by lecture_view._size_figures)
-# and the steppers' pictures leave room for a title and a few lines on a 1280x720 slide; a
+# leave room for a title and a few lines on a 1280x720 slide (the steppers size themselves:
+# tools/lecture_steppers.py); a
 # figure's "What to notice" caption sits beside it when the figure leaves room, else below it;
 # no In/Out prompts (the input is hidden anyway); tighter tables, paragraphs and captions.
 SLIDES_CSS = """
@@ -32,7 +33,6 @@ SLIDES_CSS = """
   flex: 1 1 300px; }
 .reveal .jp-RenderedHTMLCommon table { font-size: 16px; line-height: 1.25; }
 .reveal .jp-RenderedHTMLCommon td, .reveal .jp-RenderedHTMLCommon th { padding: 2px 8px; }
-.reveal .bptt-frame svg { max-height: 360px !important; }
 .reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
 .reveal p { margin: 12px 0; }
 .reveal .jp-OutputArea-output.jp-RenderedMarkdown p { font-size: 17px; line-height: 1.35; margin: 4px 0; }
