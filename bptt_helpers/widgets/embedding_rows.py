@@ -149,7 +149,7 @@ def step_picture(view: dict) -> Svg:
     running = np.asarray(view["running"])
     d = running.shape[1]
     n_rows = len(rows)
-    rh = min(30.0, 250.0 / n_rows)
+    rh = min(26.0, 220.0 / n_rows)
     heat_y = 196.0
     height = heat_y + max(n_rows * rh, 110.0) + 34     # 110: room for the colour bar
     svg = Svg(WIDTH, height, step_label(view))
