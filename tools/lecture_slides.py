@@ -35,6 +35,13 @@ SLIDES_CSS = """
 .reveal .jp-RenderedHTMLCommon td, .reveal .jp-RenderedHTMLCommon th { padding: 2px 8px; }
 .reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
 .reveal p { margin: 12px 0; }
+/* the navigation arrows in one column in the slide's right margin (Reveal margin 0.06: 38 px at
+   1280x720), where no slide content reaches: they never cover text or pictures */
+.reveal .controls { right: 8px; bottom: 8px; font-size: 6px; }
+.reveal .controls .navigate-up { right: 0; bottom: 10.8em; transform: none; }
+.reveal .controls .navigate-left { right: 0; bottom: 7.2em; transform: none; }
+.reveal .controls .navigate-right { right: 0; bottom: 3.6em; transform: none; }
+.reveal .controls .navigate-down { right: 0; bottom: 0; padding-bottom: 0; transform: none; }
 .reveal .jp-OutputArea-output.jp-RenderedMarkdown p { font-size: 17px; line-height: 1.35; margin: 4px 0; }
 """
 
@@ -52,7 +59,10 @@ MathJax.Hub.Config({CommonHTML: {linebreaks: {automatic: false}}});
 SLIDES_JS = """
 require(['vendor/reveal.js/dist/reveal.js'], function (Reveal) {
   function onWidget(event) { return !!(event.target.closest && event.target.closest('.jupyter-widgets')); }
-  function apply() { Reveal.configure({keyboardCondition: function (event) { return !onWidget(event); }}); }
+  function apply() {
+    // margin 0.06: a band right of the slide for the navigation arrows (SLIDES_CSS)
+    Reveal.configure({margin: 0.06, keyboardCondition: function (event) { return !onWidget(event); }});
+  }
   if (Reveal.isReady()) apply(); else Reveal.on('ready', apply);
 });
 """

@@ -63,7 +63,7 @@ SLIDES_CSS = """
 .reveal .bptt-static .bptt-controls{font-size:20px}
 .reveal .bptt-static .bptt-slider{width:420px}
 .reveal .bptt-static .bptt-frame .bptt-pic{width:100%;height:auto;
-  max-height:calc(700px - 56px - var(--bptt-lines, 4) * 27px)}
+  max-height:calc(680px - 56px - var(--bptt-lines, 4) * 27px)}
 .reveal .bptt-static .bptt-frame .bptt-readout{font-size:20px;line-height:27px}
 .reveal .bptt-static .bptt-live-note{font-size:20px}
 """
@@ -179,7 +179,7 @@ def stepper_html(base: str, frames: list[str], labels: list[str], start: int, de
             f'<label class="bptt-label">{html.escape(description)}'
             f'<input type="range" class="bptt-slider" min="0" max="{len(frames) - 1}" step="1" '
             f'value="{start}" aria-valuetext="{html.escape(labels[start])}"></label>'
-            f'<output class="bptt-value" aria-hidden="true">{html.escape(labels[start])}</output>'
+            f'<span class="bptt-value" aria-hidden="true">{html.escape(labels[start])}</span>'
             f'<span class="bptt-hint">← → step · Esc: leave the stepper</span></div>'
             f'{base}<div class="bptt-frames">{"".join(shown)}</div>'
             f'<script type="application/json" class="bptt-labels">{json.dumps(labels)}</script>'
@@ -200,7 +200,7 @@ def _stepper(state: dict, model: dict) -> str | None:
     # the shared picture: an HTML widget in the row of controls (the other one there holds the
     # frames' style sheet, which the page has already)
     bases = [m for _, m in row + kids if m["model_name"] == "HTMLModel"
-             and "bptt-defs" in m["state"].get("value", "")]
+             and m["state"].get("value", "").startswith("<svg class='bptt-defs'")]
     play, slider = parts["PlayModel"], parts["SelectionSliderModel"]
     frames = [m["state"]["value"] for _, m in _children(state, stacks[0])]
     name = play.get("description") or "play"
@@ -215,7 +215,7 @@ def _live(state: dict, model_id: str) -> str | None:
     for mid in sorted(_reachable(state, model_id)):
         m = state[mid]
         if m["model_name"] == "HTMLModel" and "bptt-live" in _classes(m):
-            return (f'<div class="bptt-livecopy tex2jax_ignore">{m["state"]["value"]}'
+            return (f'<div class="bptt-livecopy bptt-live tex2jax_ignore">{m["state"]["value"]}'
                     '<p class="bptt-live-note">A live widget, shown as the notebook stored it: it '
                     "moves in JupyterLab or <code>make present</code>.</p></div>")
     return None
