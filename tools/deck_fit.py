@@ -102,6 +102,9 @@ _MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/revea
       if (same >= 3) done(); else setTimeout(look, 100);
     })();
   });
+  // measured where a slide comes to rest: no transition half way through (a sliding slide
+  // would seem to reach the arrows)
+  R.configure({transition: 'none', backgroundTransition: 'none'});
   const out = [];
   for (const s of R.getSlides()) {
     const i = R.getIndices(s);

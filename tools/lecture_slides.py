@@ -61,7 +61,9 @@ require(['vendor/reveal.js/dist/reveal.js'], function (Reveal) {
   function onWidget(event) { return !!(event.target.closest && event.target.closest('.jupyter-widgets')); }
   function apply() {
     // margin 0.06: a band right of the slide for the navigation arrows (SLIDES_CSS)
-    Reveal.configure({margin: 0.06, keyboardCondition: function (event) { return !onWidget(event); }});
+    // (and no bouncing "tutorial" arrows: they would leave their column)
+    Reveal.configure({margin: 0.06, controlsTutorial: false,
+                      keyboardCondition: function (event) { return !onWidget(event); }});
   }
   if (Reveal.isReady()) apply(); else Reveal.on('ready', apply);
 });
