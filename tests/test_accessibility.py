@@ -325,6 +325,15 @@ STEPPER_STATE = """root => {
 }"""
 
 
+# The stepper's slider stands at its last position (ipywidgets' handle or the static range input).
+AT_RIGHT_END = """root => {
+  const range = root.querySelector('input.bptt-slider');
+  if (range) return Number(range.value) === Number(range.max);
+  const handle = root.querySelector('.noUi-handle');
+  return !!handle && handle.getAttribute('aria-valuenow') === handle.getAttribute('aria-valuemax');
+}"""
+
+
 # How the focused element looks, and how it looks once blurred (then focused again).
 FOCUS_LOOK = """() => {
   const e = document.activeElement;
@@ -375,14 +384,17 @@ def keyboard_step(page, where: str, announced: bool) -> list[str]:
         if look["focused"] == look["blurred"]:
             problems.append(f"{where}: the slider handle looks the same focused and not: {look}")
     before = root.evaluate(STEPPER_STATE)
-    page.keyboard.press("ArrowRight")
+    # one step along the slider: right, or left from a stepper that starts at its right end
+    # (04's backward pass starts at t = τ)
+    arrow = "ArrowLeft" if root.evaluate(AT_RIGHT_END) else "ArrowRight"
+    page.keyboard.press(arrow)
     for _ in range(50):
         after = root.evaluate(STEPPER_STATE)
         if after["step"] != before["step"] and (not announced or (after["region"] or {}).get("text")):
             break
         page.wait_for_timeout(100)
     if after["step"] == before["step"]:
-        problems.append(f"{where}: ArrowRight on the focused slider left the frame at {before['step']}")
+        problems.append(f"{where}: {arrow} on the focused slider left the frame at {before['step']}")
     if announced:
         region = after["region"]
         if not region or region["role"] != "status" or region["live"] != "polite":
