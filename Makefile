@@ -16,9 +16,12 @@ PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sa
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The venv also gets the JupyterLab settings the series ships (tools/lab_settings.py: widget state
+# saved with the notebook, no news pop-up, the side panel collapsed), so every JupyterLab it runs has them.
+$(STAMP): pyproject.toml tools/lab_settings.py $(wildcard tools/jupyterlab/*)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m tools.lab_settings install $(VENV)
 	touch $(STAMP)
 
 lab: $(STAMP)

@@ -132,10 +132,7 @@ def isolated_env(tmp: Path) -> dict:
                       ("IPYTHONDIR", "ipython")]:
         (tmp / sub).mkdir(parents=True, exist_ok=True)
         env[name] = str(tmp / sub)
-    # No news pop-up over the notebook (it would also try to fetch news from the internet).
-    (tmp / "config" / "labconfig").mkdir(exist_ok=True)
-    (tmp / "config" / "labconfig" / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    # (No news pop-up, widget state saved: the settings the venv ships, tools/lab_settings.py.)
     # Every cell rendered (no windowing), so that positions do not shift while the test scrolls.
     settings = tmp / "config" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True, exist_ok=True)
@@ -154,11 +151,15 @@ def copy_notebooks(dest: Path) -> Path:
 
 
 def start_lab(root: Path, tmp: Path) -> tuple[Server, str]:
-    """JupyterLab serving ``root`` on a free loopback port with a token; returns (server, base url)."""
+    """JupyterLab serving ``root`` on a free loopback port with a token; returns (server, base url).
+
+    It reads the JupyterLab settings the venv ships (tools/lab_settings.py), as `make lab` does,
+    but keeps its workspaces in ``tmp/workspaces`` (the venv's own folder is for `make lab`)."""
     port, token = free_port(), "bptt-" + os.urandom(12).hex()
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+           f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
            "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
            "--LabApp.extension_manager=readonly"]
     if os.geteuid() == 0:

@@ -28,6 +28,8 @@ Select with `-m browser`, leave out with `-m "not browser"`.
 from __future__ import annotations
 
 import re
+import shutil
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import browser_helpers as bh
@@ -53,6 +55,23 @@ def offline_noise(message: dict) -> bool:
     """
     return (message["type"] == "error" and message["text"].startswith("Failed to load resource")
             and bool(message["url"]) and not bh.is_loopback(message["url"]))
+
+
+# Voilà 0.5.13 (the newest release) draws its page with JupyterLab 4.2.5's modules, while the
+# widget extensions it loads ask for newer ones: ipywidgets' own @jupyter-widgets/jupyterlab-manager
+# (built against JupyterLab 4.6) and Voilà's widgets-manager8 (built against 4.5). webpack's module
+# federation falls back to the 4.2.5 copy and logs one warning per module ("Unsatisfied version
+# 4.2.5 ... of shared singleton module @jupyterlab/rendermime (required ^4.6.2)"): 13 when Voilà
+# starts. The widgets work (this test steps every frame). Neither extension can be left out (the
+# manager would find no @jupyter-widgets/base) and an older ipywidgets front end would move the
+# whole series back, so these are tolerated, and any other warning is not.
+VOILA_VERSION_WARNING = re.compile(r"^(Unsatisfied version \S+ from \S+ of shared singleton module "
+                                   r"|No satisfying version \(\S+\) of shared module )@jupyterlab/[\w-]+")
+
+
+def unexplained_warnings(page) -> list[str]:
+    return [m["text"] for m in page.console
+            if m["type"] == "warning" and not VOILA_VERSION_WARNING.match(m["text"])]
 
 
 # ---------------------------------------------------------------- fixtures
@@ -352,6 +371,26 @@ def assert_no_error_outputs(page) -> None:
     assert page.get_by_text("Model not found").count() == 0
 
 
+# What only the lecturer may see: the words that open and close a speaker-notes cell, and the
+# lines that start a printed source listing (tools.lecture_view.without_listings).
+LECTURER_ONLY = """() => {
+  const text = document.body.innerText;
+  const notes = ['Speaker notes.', 'Ask the room:'].filter(w => text.includes(w));
+  const listings = [...document.querySelectorAll('.jp-OutputArea-output pre')]
+    .map(pre => pre.innerText.split('\\n').find(line => /^(def |class |async def |@|# ---- )/.test(line)))
+    .filter(line => line !== undefined);
+  return {notes, listings};
+}"""
+
+
+def assert_nothing_for_the_lecturer(page, where: str, listings: bool = True) -> None:
+    """No speaker notes on the page (and, with ``listings``, no source listing either)."""
+    found = page.evaluate(LECTURER_ONLY)
+    assert not found["notes"], f"{where} shows speaker notes ({found['notes']})"
+    if listings:
+        assert not found["listings"], f"{where} shows source listings, e.g. {found['listings'][:3]}"
+
+
 def check_widgets(page, nb: str, widgets: list[dict], where: str, live_moves: bool) -> None:
     """Every widget of the page, in order: frames checked and driven, fit on a projector."""
     steppers = page.locator(".bptt-stepper")
@@ -402,8 +441,54 @@ def move_live_explorer(page, root) -> None:
 
 # ---------------------------------------------------------------- JupyterLab
 
+PROJECTOR_STATE = """async () => {
+  const app = window.jupyterapp;
+  // a setting as JupyterLab uses it: the user's value, else the default (shipped overrides included)
+  const composite = async id => {
+    const d = await (await fetch(`${document.baseURI.split('/lab')[0]}/lab/api/settings/${id}`)).json();
+    const props = d.schema.properties;
+    const value = k => (k in d.settings ? d.settings[k] : props[k].default);
+    return Object.fromEntries(Object.keys(props).map(k => [k, value(k)]));
+  };
+  const notebook = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)').getBoundingClientRect();
+  return {left_collapsed: app.shell.leftCollapsed, width: window.innerWidth, notebook: notebook.width,
+          toasts: [...document.querySelectorAll('.Toastify__toast')].map(t => t.innerText),
+          widgets: await composite('@jupyter-widgets/jupyterlab-manager:plugin'),
+          news: await composite('@jupyterlab/apputils-extension:notification')};
+}"""
+
+
+def test_make_lab_opens_for_a_projector(lab, page, scratch):
+    """JupyterLab with the settings `make venv` ships (tools/lab_settings.py) opens a notebook as
+    `make lab` does (its URL, the venv's default workspace, no ?reset) with the side panel collapsed,
+    the notebook the whole width of a projector (1280x720 at 150 %), no news pop-up; its widget
+    manager saves widget state."""
+    from tools import lab_settings
+
+    missing = lab_settings.problems(sys.prefix)
+    assert not missing, f"this venv lacks the JupyterLab settings the series ships (run make venv): {missing}"
+    base, token = lab
+    # what make venv puts into the venv's workspaces folder, in the test server's own folder
+    lab_settings.install_workspace(scratch / "lab" / "workspaces")
+    p = page.page
+    p.goto(f"{base}/lab/tree/notebooks/00_start_here.ipynb?token={token}")
+    try:
+        p.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=TIMEOUT)
+        p.wait_for_timeout(2500)  # without the settings, the news question shows within a second
+        got = p.evaluate(PROJECTOR_STATE)
+        p.screenshot(path=str(bh.SCREENSHOTS / "00_lab_projector.png"))
+        assert got["left_collapsed"], "make lab opens with the side panel expanded"
+        assert got["notebook"] > 0.9 * got["width"], f"the notebook is {got['notebook']} of {got['width']} px"
+        assert not got["toasts"], f"JupyterLab shows pop-ups: {got['toasts']}"
+        assert got["widgets"]["saveState"] is True, got["widgets"]
+        assert got["news"]["fetchNews"] == "false" and got["news"]["checkForUpdates"] is False, got["news"]
+        assert page.remote == [], f"JupyterLab tried the network: {page.remote}"
+    finally:
+        p.evaluate("() => window.jupyterapp.serviceManager.sessions.shutdownAll()")
+
+
 @pytest.mark.parametrize("nb", WIDGET_NOTEBOOKS)
-def test_widgets_in_jupyterlab(lab, page, notebooks, expected, nb):
+def test_widgets_in_jupyterlab(lab, page, notebooks, expected, scratch, nb):
     base, token = lab
     path = lecture.find_notebook(nb, notebooks)
     p = page.page
@@ -419,8 +504,45 @@ def test_widgets_in_jupyterlab(lab, page, notebooks, expected, nb):
         check_widgets(p, nb, expected[nb], "lab", live_moves=True)
         assert_no_error_outputs(p)
         assert not page.errors(), f"console errors in JupyterLab ({nb}): {page.errors()}"
+        if nb == SAVED_IN_LAB:
+            # the steppers are saved on the frame they show now: the page must open on it
+            shown = p.locator(".bptt-stepper .widget-readout").all_inner_texts()
+            saved = [dict(w, start=w["labels"].index(label.strip())) for w, label in
+                     zip([w for w in expected[nb] if w["kind"] == "frames"], shown, strict=True)]
+            # save as JupyterLab's autosave does (after two minutes): the document context's save
+            p.evaluate("() => window.jupyterapp.shell.currentWidget.context.save()")
     finally:  # free the CPU for the next notebook (the server's teardown kills the rest)
         p.evaluate("() => window.jupyterapp.serviceManager.sessions.shutdownAll()")
+    if nb == SAVED_IN_LAB:
+        try:
+            check_saved_in_lab(p, path, saved, scratch / "lab_saved")
+        finally:  # the later tests export the scratch notebooks as stored
+            shutil.copyfile(lecture.find_notebook(SAVED_IN_LAB), path)
+
+
+# The notebook saved in JupyterLab after its Run All, then exported and stepped with no kernel.
+SAVED_IN_LAB = "04"
+
+
+def check_saved_in_lab(p, path, widgets: list[dict], out) -> None:
+    """JupyterLab saved the run's widget state (its settings, tools/lab_settings.py): `make html`
+    builds the notebook as Lab saved it, and its steppers step there, every frame the package's,
+    from the frame each showed when it was saved."""
+    import nbformat
+
+    saved = nbformat.read(path, as_version=4)
+    stored = nbformat.read(lecture.find_notebook(SAVED_IN_LAB), as_version=4)
+    views = lecture.widget_state_problems
+    assert views(saved) == [], f"{path.name} as JupyterLab saved it: {views(saved)}"
+    ids = [o["data"][lecture.WIDGET_VIEW]["model_id"] for c in saved.cells for o in c.get("outputs", [])
+           if lecture.WIDGET_VIEW in o.get("data", {})]
+    before = [o["data"][lecture.WIDGET_VIEW]["model_id"] for c in stored.cells for o in c.get("outputs", [])
+              if lecture.WIDGET_VIEW in o.get("data", {})]
+    assert ids and set(ids).isdisjoint(before), "the saved notebook must hold the Lab run's widgets"
+    lecture.export("html", out, [path])
+    p.goto((out / f"{path.stem}.html").as_uri())
+    p.locator(".bptt-stepper").first.wait_for(state="visible", timeout=TIMEOUT)
+    check_widgets(p, SAVED_IN_LAB, widgets, "lab_saved_static", live_moves=False)
 
 
 # ---------------------------------------------------------------- the live lecture view (Voilà)
@@ -437,9 +559,14 @@ def test_widgets_in_voila_present_view(page, notebooks, scratch, expected, nb):
         p.locator(".bptt-stepper, .bptt-live").first.wait_for(state="visible", timeout=TIMEOUT * 2)
         code = p.locator(".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .cm-editor")
         assert code.count() == 0, "the lecture view must not show code"
+        p.wait_for_function("() => document.querySelector('#rendered_cells') && "
+                            "getComputedStyle(document.querySelector('#rendered_cells')).display !== 'none'")
+        assert_nothing_for_the_lecturer(p, f"Voilà {nb}")
         assert_no_error_outputs(p)
         check_widgets(p, nb, expected[nb], "voila", live_moves=True)
         assert not page.errors(), f"console errors in Voilà ({nb}): {page.errors()}"
+        warnings = unexplained_warnings(page)
+        assert not warnings, f"console warnings in Voilà ({nb}): {warnings}"
     finally:
         server.stop()
 
@@ -455,6 +582,7 @@ def test_static_html_steps_without_a_kernel(page, notebooks, scratch, expected):
         p = page.page
         p.goto((out / f"{path.stem}.html").as_uri())
         p.locator(".bptt-stepper, .bptt-live").first.wait_for(state="visible", timeout=TIMEOUT)
+        assert_nothing_for_the_lecturer(p, f"the static page of {nb}", listings=False)
         check_widgets(p, nb, expected[nb], "static", live_moves=False)
     assert page.remote == [], f"the static pages tried the network: {page.remote}"
     assert not page.errors(), f"console errors in the static pages: {page.errors()}"
@@ -539,5 +667,42 @@ def test_slides_render_offline(page, notebooks, scratch):
     p.keyboard.press("ArrowRight")
     p.wait_for_timeout(800)  # the slide transition
     p.screenshot(path=str(bh.SCREENSHOTS / "04_slides_next.png"))
+    check_speaker_view(p)
     assert page.remote == [], f"the slides tried the network: {page.remote}"
     assert not page.errors(), f"console errors in the slides: {page.errors()}"
+
+
+# Per formula (MathJax's output frame) under ``root``: how many copies of it are drawn, MathJax's own
+# drawing (.mjx-math) and its MathML copy for screen readers (1x1 px where MathJax's CSS applies).
+FORMULA_COPIES = """root => [...root.querySelectorAll('.mjx-chtml')].map(f => [...f.children]
+  .filter(c => c.matches('.mjx-math, .MJX_Assistive_MathML'))
+  .filter(c => { const r = c.getBoundingClientRect(); return r.width > 2 && r.height > 2; }).length)"""
+
+FIRST_SLIDE_WITH_NOTES = """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'], R => {
+  const s = R.getSlides().find(s => s.querySelector(':scope > aside.notes .mjx-chtml'));
+  const i = R.getIndices(s);
+  R.slide(i.h, i.v);
+  setTimeout(() => resolve([i.h, i.v || 0]), 900);
+}))"""
+
+
+def check_speaker_view(p) -> None:
+    """Key S opens reveal.js's speaker view: the notes and the 'Upcoming' preview draw each formula once."""
+    where = p.evaluate(FIRST_SLIDE_WITH_NOTES)
+    with p.context.expect_page() as popup:
+        p.keyboard.press("s")
+    speaker = popup.value
+    speaker.set_viewport_size({"width": 1280, "height": 800})
+    notes = speaker.locator(".speaker-controls-notes")
+    notes.locator(".mjx-chtml").first.wait_for(state="attached", timeout=TIMEOUT)
+    upcoming = speaker.frame_locator("#upcoming-slide iframe").locator(".reveal.ready")
+    upcoming.wait_for(state="attached", timeout=TIMEOUT)
+    speaker.wait_for_timeout(1500)  # the previews re-typeset after moving to their slide
+    speaker.screenshot(path=str(bh.SCREENSHOTS / "04_slides_speaker_view.png"))
+    copies = notes.evaluate(FORMULA_COPIES)
+    assert copies and set(copies) == {1}, (
+        f"speaker view of slide {where}: copies drawn of each formula in the notes: {copies}")
+    frame = speaker.frame_locator("#upcoming-slide iframe").locator("section.present").last
+    copies = frame.evaluate(FORMULA_COPIES)
+    assert set(copies) <= {1}, f"speaker view of slide {where}: copies of each formula in Upcoming: {copies}"
+    speaker.close()

@@ -6,7 +6,7 @@ its content's height with the slide's. Checked:
 
 - code input is on at most one slide in five over the series (the slides show a code cell's
   input only where the cell is tagged ``slide-code``: the code is the lesson there);
-- every deck carries speaker notes;
+- every deck carries speaker notes, and no slide shows them (they are for the speaker view);
 - no slide is taller than reveal.js's slide (1280x720), and no text or picture reaches past its
   right edge: nothing scrolls or is cut off on a projector;
 - reveal.js's navigation arrows touch no text or picture of any slide;
@@ -77,6 +77,11 @@ def test_a_stepper_slide_shows_nothing_smaller_than_the_body_text(slides):
 def test_every_deck_has_speaker_notes(slides):
     without = sorted({s.deck for s in slides} - {s.deck for s in slides if s.notes})
     assert not without, f"decks without speaker notes: {without}"
+
+
+def test_no_slide_shows_its_speaker_notes(slides):
+    shown = [s for s in slides if s.notes_shown]
+    assert not shown, "speaker notes on the projected slide:\n" + "\n".join(s.where() for s in shown)
 
 
 @pytest.fixture(scope="module")

@@ -137,3 +137,22 @@ def test_links_between_notebooks_point_at_the_pages(export):
     assert linked > 10, "the series links its notebooks to each other"
     slides = lecture.link_pages('<a href="04_x.ipynb#a-b">', ".slides.html")
     assert slides == '<a href="04_x.slides.html#a-b">'
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_speaker_notes_on_any_page(export, path):
+    """The static pages are for students: no speaker-notes cell reaches them (nor the index)."""
+    out, pages = export
+    for page in (pages[path.stem], out / "index.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "Speaker notes." not in text and "Ask the room:" not in text, f"{page.name} shows notes"
+
+
+@pytest.mark.parametrize("kind", ["html", "slides"])
+def test_index_says_what_the_widgets_do(kind):
+    """The steppers (10's truncation explorer among them) step with no kernel; only 08's and 09's
+    live widgets need one (tests/test_browser.py steps every stepper in both kinds of page)."""
+    text = " ".join(lecture.index_page(kind, []).split())
+    assert "The steppers step with no kernel" in text and "10's truncation explorer is one of them" in text
+    assert "08's training curve and 09's vanishing explorer" in text
+    assert "last view" not in text and "stored last" not in text

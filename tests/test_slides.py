@@ -279,3 +279,105 @@ def test_slide_outline_reads_nested_sections():
             "<h2>Later</h2></section></section></div>")
     assert lecture.slide_outline(page) == [{"title": "Title", "subslides": 2},
                                            {"title": "Later", "subslides": 1}]
+
+
+# ---------------------------------------------------------------- speaker notes stay off the slides
+
+NOTES_MARKERS = ("Speaker notes.", "Ask the room:")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_speaker_notes_are_only_in_the_speaker_view(slides, path):
+    """On a slide the notes are an <aside class="notes"> (reveal.js shows it only in the speaker
+    view, key S): nowhere else in the page. Where the audience might see them in the browser is
+    checked by tests/test_decks.py."""
+    page = slides[1][path.stem].read_text(encoding="utf-8")
+    outside = re.sub(r'<aside class="notes">.*?</aside>', "", page, flags=re.S)
+    assert not [m for m in NOTES_MARKERS if m in outside], f"{path.name}: speaker notes outside the notes"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_speaker_view_shows_each_formula_once(slides, path):
+    """Every notes aside carries the rule that hides MathJax's own drawing in the speaker view
+    (the browser draws MathJax's MathML copy there): one copy of each formula, not two."""
+    page = slides[1][path.stem].read_text(encoding="utf-8")
+    asides = re.findall(r'<aside class="notes">(.*?)</aside>', page, flags=re.S)
+    assert asides and all(a.startswith(f"<style>{lecture.SPEAKER_NOTES_CSS}</style>") for a in asides)
+    # and the page re-renders a slide's formulas after MathJax's typesetting, never at the same time
+    # (else 'Upcoming', a second copy of the deck moved as it loads, drew some formulas twice)
+    assert page.count(lecture.RERENDER_QUEUED) == 1 and "MathJax.Hub.Rerender(" not in page
+
+
+# ---------------------------------------------------------------- the live view (Voilà)
+
+def _notes(source="**Speaker notes.**\n- a point\n\n**Ask the room:** why? *Answer:* so."):
+    return _markdown(source, "notes")
+
+
+def test_live_view_leaves_the_speaker_notes_out_and_points_to_left_out_listings():
+    nb = nbformat.v4.new_notebook(cells=[
+        _markdown("# T", "slide"), _notes(),
+        _markdown("The package computes it:"), _code("print(getsource(f))", [LISTING]),
+        _markdown("Run it:"), _code("print(getsource(f)); print(1)", [LISTING + "1\n"]),
+        _markdown("Or:"), _code("print(getsource(dV))", [LISTING], tags=["slide-code"]), _notes()])
+    view = lecture.live_view(nb)
+    assert [c.source for c in view.cells if c.cell_type == "markdown"] == [
+        "# T", f"The package computes it: {lecture.LISTING_NOTE}", "Run it:", f"Or: {lecture.LISTING_NOTE}"]
+    assert len(view.cells) == 7 and not any(lecture.is_speaker_notes(c) for c in view.cells)
+
+
+def test_every_notebook_runs_in_the_live_view_without_its_notes():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        notes = sum(lecture.is_speaker_notes(c) for c in nb.cells)
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        view = lecture.voila_prelaunch_hook(None, notebook=nb, cwd=str(path.parent))
+        assert notes >= 3 and not any(lecture.is_speaker_notes(c) for c in view.cells), path.name
+        assert [c.source for c in view.cells if c.cell_type == "code"] == code, f"{path.name}: same code runs"
+
+
+# ---------------------------------------------------------------- the saved widget state
+
+STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _widget_notebook(state_ids, view_id="m1", refs=None):
+    """A notebook displaying widget ``view_id``, storing state for ``state_ids``; ``refs`` maps a
+    model to the models it refers to (IPY_MODEL_...)."""
+    refs = refs or {}
+    state = {m: {"model_name": "VBoxModel",
+                 "state": {"children": [f"IPY_MODEL_{r}" for r in refs.get(m, [])]}} for m in state_ids}
+    view = {"model_id": view_id, "version_major": 2, "version_minor": 0}
+    out = nbformat.v4.new_output("display_data", data={
+        "text/plain": "VBox()", "application/vnd.jupyter.widget-view+json": view})
+    nb = nbformat.v4.new_notebook(cells=[_markdown("# T", "slide"), _code("w", [])])
+    nb.cells[1].outputs = [out]
+    nb.metadata["widgets"] = {STATE: {"state": state, "version_major": 2, "version_minor": 0}}
+    return nb
+
+
+def test_widget_state_check_passes_a_complete_state():
+    assert lecture.widget_state_problems(_widget_notebook(["m1", "m2"], refs={"m1": ["m2"]})) == []
+
+
+@pytest.mark.parametrize("nb, says", [
+    (_widget_notebook(["other"]), "cell 2 of 2 displays widget m1, but its model is not"),
+    (_widget_notebook(["m1"], refs={"m1": ["m2", "m3"]}), "2 of the models it uses"),
+    (nbformat.v4.new_notebook(cells=_widget_notebook([]).cells), "its model is not"),   # no metadata.widgets
+])
+def test_widget_state_check_names_every_view_it_cannot_draw(nb, says):
+    problems = lecture.widget_state_problems(nb)
+    assert len(problems) == 1 and says in problems[0]
+
+
+def test_a_broken_widget_view_stops_the_build_with_what_to_do(tmp_path):
+    broken = tmp_path / "04_x.ipynb"
+    nbformat.write(_widget_notebook(["other"]), broken)
+    for kind in ("html", "slides"):
+        with pytest.raises(lecture.WidgetStateError) as err:
+            lecture.export(kind, tmp_path / kind, [broken])
+        message = str(err.value)
+        assert "04_x.ipynb" in message and "saveState" in message and "make notebooks" in message
+        assert "run all cells and save" in message
+        assert not (tmp_path / kind).exists(), "nothing is written"
+    assert lecture.main(["html", str(tmp_path / "cli"), str(broken)]) == 2

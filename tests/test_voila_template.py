@@ -51,3 +51,17 @@ def test_voila_finds_the_template_first():
                          text=True, check=True).stdout.splitlines()
     assert out[0] == str(TEMPLATE)
     assert any(p.endswith("voila/templates/lab") for p in out), out
+
+
+def test_the_lecture_view_runs_without_notes_and_prints_no_listings():
+    """tools/present.py gives Voilà the prelaunch hook that drops the speaker notes and the Jinja
+    filter the template's stdout block prints through (the browser test checks the page itself)."""
+    from tools import lecture_view
+
+    config = present.voila_config()
+    assert config.VoilaConfiguration.prelaunch_hook is lecture_view.voila_prelaunch_hook
+    assert config.VoilaExporter.filters == {"bptt_without_listings": lecture_view.without_listings}
+    index = (TEMPLATE / "index.html.j2").read_text(encoding="utf-8")
+    block = index[index.index("{% block stream_stdout"):index.index("{%- endblock stream_stdout")]
+    assert "output.text | bptt_without_listings" in block and "output.text |" not in block.replace(
+        "output.text | bptt_without_listings", "")

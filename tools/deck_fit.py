@@ -7,7 +7,8 @@ every slide (horizontal and vertical) is visited through reveal.js's API with al
 fragments shown, and its content height (``scrollHeight`` of its <section>) is compared with
 the height reveal.js lays slides out at, and how far right its text and pictures reach with the
 width. A slide "shows code" when a code cell's input area
-is visible on it. tests/test_decks.py runs this over every deck.
+is visible on it, and "shows notes" when its speaker notes (or their words) are visible on the
+slide rather than only in the speaker view. tests/test_decks.py runs this over every deck.
 """
 
 from __future__ import annotations
@@ -113,13 +114,21 @@ _MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/revea
     await settled(s);
     const visible = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
     const code = [...s.querySelectorAll('.jp-CodeCell .jp-InputArea')].some(visible);
+    // speaker notes the audience would see: a visible notes aside, or their words on the slide
+    const words = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+    let shownText = false;
+    for (let w = words.nextNode(); w && !shownText; w = words.nextNode()) {
+      shownText = /Speaker notes[.]|Ask the room:/.test(w.textContent)
+        && !w.parentElement.closest('aside.notes') && visible(w.parentElement);
+    }
+    const notesShown = [...s.querySelectorAll('aside.notes')].some(visible) || shownText;
     // the title as written: the TeX of its formulas, not MathJax's rendered copies of them
     const heading = s.querySelector('h1, h2, h3, h4')?.cloneNode(true);
     heading?.querySelectorAll('.MathJax_Preview, .MathJax, .MathJax_CHTML, .MJX_Assistive_MathML')
       .forEach(e => e.remove());
     out.push({h: i.h, v: i.v || 0, height: s.scrollHeight, limit: R.getConfig().height,
               width: inkWidth(s), width_limit: R.getConfig().width,
-              code, notes: !!s.querySelector('aside.notes'),
+              code, notes: !!s.querySelector('aside.notes'), notes_shown: notesShown,
               controls: touchesControls(s), stepper_font: stepperFont(s), body_font: body,
               title: heading ? heading.textContent.replace('¶', '').trim() : ''});
   }
@@ -138,7 +147,8 @@ class Slide:
     width: float
     width_limit: int
     code: bool
-    notes: bool
+    notes: bool         # carries speaker notes (for the speaker view, key S)
+    notes_shown: bool   # speaker notes visible on the slide itself
     controls: bool          # reveal.js's navigation arrows touch its text or pictures
     stepper_font: float | None   # the smallest text of its stepper, slide px (None: no stepper)
     body_font: float        # the deck's body text, slide px

@@ -4,8 +4,12 @@
     python -m tools.lecture html build/html       # NN_x.html per notebook + index.html
     python -m tools.lecture present 04            # notebook 04 live (widgets work) via Voilà
 
-Nothing is executed: the pages show the outputs stored in the notebooks, and the stored
-widget state makes each widget's last view render (not live: use ``present`` for that).
+Nothing is executed: the pages show the outputs stored in the notebooks, and the stored widget
+state draws the widgets. A stepper (10's truncation explorer included) stores every frame and
+steps in the page with no kernel; the two widgets the kernel draws as it computes (08's
+training curve, 09's vanishing explorer) show their stored view (``present`` runs them live).
+A notebook whose widget views its saved state cannot draw is refused with what to do
+(:func:`tools.lecture_view.check_widget_state`).
 
 This file is the command line and the loop over the notebooks; the parts live beside it:
 tools/lecture_view.py (what of a notebook each page shows), tools/lecture_html.py (the page
@@ -24,10 +28,12 @@ from pathlib import Path
 from tools.lecture_html import INDEX_GREY, SERIES_TITLE, html_exporter, index_page, link_pages, notebook_title  # noqa: F401
 from tools.lecture_slides import (  # noqa: F401
     MATHJAX_NO_LINEBREAKS,
+    RERENDER_QUEUED,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
     SLIDES_CSS,
     SLIDES_JS,
+    SPEAKER_NOTES_CSS,
     finish_deck,
     slide_outline,
     slide_titles,
@@ -52,12 +58,19 @@ from tools.lecture_view import (  # noqa: F401
     FIGURE_ONLY_TAG,
     LISTING_NOTE,
     SHOW_CODE_TAG,
+    WIDGET_VIEW,
+    WidgetStateError,
+    check_widget_state,
     figure_only,
+    is_speaker_notes,
+    live_view,
     png_size,
     shows_code,
     slide_cells,
     slide_type,
     view_for,
+    voila_prelaunch_hook,
+    widget_state_problems,
     without_listings,
 )
 from tools.present import find_notebook, series_notebooks, voila_command  # noqa: F401 (re-exported)
@@ -66,9 +79,20 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 
 
+def _shown_path(path: Path) -> str:
+    """``path`` as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def export(kind: str, out: Path, notebooks: list[Path] | None = None,
            cache: Path = NPM_CACHE) -> list[Path]:
-    """Write one page per notebook (``kind`` 'slides' or 'html'), the vendor folder and index.html."""
+    """Write one page per notebook (``kind`` 'slides' or 'html'), the vendor folder and index.html.
+
+    Raises :class:`~tools.lecture_view.WidgetStateError` (and writes nothing) when a notebook
+    displays a widget that its saved widget state cannot draw."""
     import nbformat
 
     if kind not in ("slides", "html"):
@@ -76,14 +100,17 @@ def export(kind: str, out: Path, notebooks: list[Path] | None = None,
     notebooks = series_notebooks() if notebooks is None else [Path(p) for p in notebooks]
     if not notebooks:
         raise ValueError("notebooks: no NN_slug.ipynb notebook to export")
+    stored = {path: nbformat.read(path, as_version=4) for path in notebooks}
+    for path, nb in stored.items():  # before anything is written: a broken widget view stops the build
+        check_widget_state(nb, _shown_path(path))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     fetch_vendor(out / "vendor", cache)
     exporter = slides_exporter() if kind == "slides" else html_exporter()
     pages = []
     entries = []
-    for path in notebooks:
-        nb = view_for(nbformat.read(path, as_version=4), kind)
+    for path, nb in stored.items():
+        nb = view_for(nb, kind)
         static_widgets(nb)   # steppers stepped by a page script, no widget manager (lecture_steppers)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
         body = link_pages(body, exporter.file_extension)
@@ -119,7 +146,11 @@ def main(argv=None) -> int:
         print(f"Presenting {path.name}: open http://{args.ip if args.ip != '0.0.0.0' else 'localhost'}"
               f":{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
         return subprocess.call(voila_command(path, args.port, args.ip))
-    pages = export(args.command, args.out, args.notebooks or None)
+    try:
+        pages = export(args.command, args.out, args.notebooks or None)
+    except WidgetStateError as err:
+        print(f"make {args.command}: {err}", file=sys.stderr)
+        return 2
     print(f"{len(pages)} pages and index.html in {args.out}/ (offline: vendor/ beside them)",
           file=sys.stderr)
     return 0

@@ -99,11 +99,16 @@ def index_page(kind: str, entries: list[tuple[str, str, str, list[str]]]) -> str
         sub = "".join(f"<li>{html.escape(s)}</li>" for s in sections if s != title)
         items.append(f'<li><a href="{html.escape(href)}">{html.escape(label)}</a>'
                      + (f"<ol>{sub}</ol>" if sub else "") + "</li>")
-    hint = ("Arrow keys move between sections (→) and steps (↓); <kbd>S</kbd> opens the speaker "
-            "view; <kbd>F</kbd> full screen. Widgets show their stored last view; for live widgets "
-            "run <code>make present NB=04</code>." if kind == "slides" else
-            "Each page shows the notebook as stored, with the last view of every widget. "
-            "For live widgets open the notebook in JupyterLab (<code>make lab</code>).")
+    widgets = ("The steppers step with no kernel, every frame stored: click a slider (or Tab to it), then "
+               "the arrow keys, <kbd>Home</kbd>/<kbd>End</kbd> or Play; 10's truncation explorer is one "
+               "of them. The two widgets the kernel draws as it computes, 08's training curve and "
+               "09's vanishing explorer, show the view stored with the notebook: to run them live, "
+               "use <code>make present NB=08</code> (or <code>NB=09</code>) or JupyterLab "
+               "(<code>make lab</code>).")
+    hint = ("Arrow keys move between sections (→) and steps (↓); keys on a widget move the widget; "
+            "<kbd>S</kbd> opens the speaker view (with the speaker notes); <kbd>F</kbd> full screen. "
+            + widgets if kind == "slides" else
+            "Each page shows the notebook as stored, without its speaker notes. " + widgets)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

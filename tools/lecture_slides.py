@@ -69,6 +69,23 @@ require(['vendor/reveal.js/dist/reveal.js'], function (Reveal) {
 });
 """
 
+# Slides only: reveal.js's speaker view (key S) shows each slide's notes as the HTML of its
+# <aside class="notes"> after MathJax has typeset it, in a window without MathJax's style sheet:
+# every formula would show twice, MathJax's drawing unstyled ("t=τ") and the MathML copy it keeps
+# for screen readers ("t = τ"), which the browser draws. In that window MathJax's drawing is
+# hidden and the MathML shows, once. The rule rides in each aside (a <style> there applies to the
+# whole page) and matches only inside the speaker view's notes panel.
+_NOTES_ASIDE = '<aside class="notes">'
+
+# Slides only: on every slide change nbconvert's page calls MathJax.Hub.Rerender on the new slide
+# at once, even while MathJax is still typesetting the deck (it does that for seconds after the
+# deck opens). The two then draw the same formula twice, side by side: "Upcoming" in the speaker
+# view (a second copy of the deck, moved to the next slide as soon as it loads) showed it, and so
+# does a deck paged through quickly after opening. Queued, the re-rendering waits its turn.
+_RERENDER_AT_ONCE = "MathJax.Hub.Rerender(Reveal.getCurrentSlide());"
+RERENDER_QUEUED = 'MathJax.Hub.Queue(["Rerender", MathJax.Hub, Reveal.getCurrentSlide()]);'
+SPEAKER_NOTES_CSS = ".speaker-controls-notes .mjx-chtml > .mjx-math { display: none; }"
+
 
 def slides_exporter():
     """nbconvert's SlidesExporter with the series' offline template and reveal.js settings."""
@@ -83,9 +100,14 @@ def slides_exporter():
 
 
 def finish_deck(body: str) -> str:
-    """A slides page with the deck's CSS and script and MathJax's line breaking off."""
+    """A slides page with the deck's CSS and script, MathJax's line breaking off and its
+    re-rendering queued, and the speaker notes' formulas shown once in the speaker view."""
     body = body.replace("</head>", f"<style>{SLIDES_CSS}</style>\n</head>", 1)
     body = body.replace("</body>", f"<script>{SLIDES_JS}</script>\n</body>", 1)
+    body = body.replace(_NOTES_ASIDE, f"{_NOTES_ASIDE}<style>{SPEAKER_NOTES_CSS}</style>")
+    if _RERENDER_AT_ONCE not in body:
+        raise RuntimeError("nbconvert's slides template no longer re-renders MathJax on slide changes")
+    body = body.replace(_RERENDER_AT_ONCE, RERENDER_QUEUED)
     if _MATHJAX_CONFIG_END not in body:
         raise RuntimeError("nbconvert's slides template no longer marks its MathJax configuration")
     return body.replace(_MATHJAX_CONFIG_END, f"{MATHJAX_NO_LINEBREAKS}\n{_MATHJAX_CONFIG_END}", 1)

@@ -1,14 +1,19 @@
-"""The slide view: what of a stored notebook each page shows (a changed copy; the notebook is left alone).
+"""The slide view: what of a stored notebook each view shows (a changed copy; the notebook is left alone).
 
 The static HTML shows every cell but the speaker notes. The slides show the outputs and not the
 code (unless a cell is tagged ``slide-code``), take the package's source listings out of the
 printed text, size every figure for a 1280x720 slide, and keep the speaker notes for reveal.js's
-speaker view.
+speaker view only. The live view (Voilà, ``make present``) runs the notebook without its speaker
+notes and shows no code and no source listing (:func:`live_view`, :func:`without_listings`).
+
+Before a page is built, :func:`check_widget_state` makes sure that every widget view the
+notebook displays can be drawn from the widget state it stores.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 # The cell tag that shows a code cell's input on the slides (by default the slides show only
@@ -29,7 +34,7 @@ def view_for(nb, kind: str):
 
     nb = copy.deepcopy(nb)
     if kind == "html":
-        nb.cells = [c for c in nb.cells if slide_type(c) != "notes"]
+        nb.cells = [c for c in nb.cells if not is_speaker_notes(c)]
     elif kind == "slides":
         nb.cells = slide_cells(nb.cells)
     return nb
@@ -37,6 +42,11 @@ def view_for(nb, kind: str):
 
 def slide_type(cell) -> str:
     return cell.metadata.get("slideshow", {}).get("slide_type") or "-"
+
+
+def is_speaker_notes(cell) -> bool:
+    """A cell for the lecturer only (slide type ``notes``): never on a page the audience sees."""
+    return slide_type(cell) == "notes"
 
 
 def shows_code(cell) -> bool:
@@ -151,3 +161,90 @@ def slide_cells(cells: list) -> list:
         out.append(cell)
     return out
 
+
+
+# ---------------------------------------------------------------- the live view (Voilà)
+
+def _prints_only_listings(cell) -> bool:
+    """A code cell whose stored output is printed source listings and nothing else."""
+    streams = [o for o in cell.get("outputs", []) if o.get("output_type") == "stream"]
+    return (bool(streams) and len(streams) == len(cell.get("outputs", []))
+            and all(not without_listings("".join(o.get("text", ""))).strip() for o in streams))
+
+
+def live_view(nb):
+    """What the live view (Voilà, ``make present``) runs: the notebook without its speaker notes.
+
+    It shows no code (Voilà hides every input) and, through the template's stdout block and
+    :func:`without_listings`, none of the source listings the cells print, the cells tagged
+    ``slide-code`` included. As on the slides, a markdown cell that announces a listing ("...
+    the package computes it:") then says where the code is. Changes ``nb`` and returns it.
+    """
+    cells = [c for c in nb.cells if not is_speaker_notes(c)]
+    for before, cell in zip(cells, cells[1:], strict=False):
+        if before.cell_type == "markdown" and cell.cell_type == "code" and _prints_only_listings(cell):
+            _point_to_listing(before)
+    nb.cells = cells
+    return nb
+
+
+def voila_prelaunch_hook(req, notebook, cwd):
+    """VoilaConfiguration.prelaunch_hook: the notebook Voilà runs is :func:`live_view`'s."""
+    return live_view(notebook)
+
+
+# ---------------------------------------------------------------- stored widget state
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_MODEL_REF = re.compile(r"IPY_MODEL_([0-9A-Za-z_-]+)")
+
+
+class WidgetStateError(ValueError):
+    """A notebook displays widgets that its stored widget state cannot draw."""
+
+
+def widget_state_problems(nb) -> list[str]:
+    """Why the stored widget views of ``nb`` would not render from its stored state ([] if they would).
+
+    A page draws a widget from ``metadata.widgets`` alone: the model of each displayed view and
+    every model it refers to (``IPY_MODEL_<id>``: a stepper's slider, frames, layout) must be there.
+    """
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            view = out.get("data", {}).get(WIDGET_VIEW)
+            if not view:
+                continue
+            model = view.get("model_id")
+            missing, seen, todo = [], set(), [model]
+            while todo:
+                ref = todo.pop()
+                if ref in seen:
+                    continue
+                seen.add(ref)
+                if ref not in state:
+                    missing.append(ref)
+                    continue
+                todo += _MODEL_REF.findall(json.dumps(state[ref]))
+            if missing:
+                what = "its model" if missing == [model] else f"{len(missing)} of the models it uses"
+                problems.append(f"cell {index + 1} of {len(nb.cells)} displays widget {model}, but {what} "
+                                f"is not in the saved widget state")
+    return problems
+
+
+def check_widget_state(nb, name: str) -> None:
+    """Raise :class:`WidgetStateError`, saying what to do, when a widget view of ``nb`` cannot be drawn."""
+    problems = widget_state_problems(nb)
+    if problems:
+        raise WidgetStateError(
+            f"{name}: {len(problems)} widget view(s) cannot be drawn from the notebook's saved widget "
+            f"state, so the page would show a line of text where each widget should be:\n  "
+            + "\n  ".join(problems)
+            + "\nIt was saved without its widget state (JupyterLab does that unless its widget manager's "
+            "saveState setting is on, as in the JupyterLab of this project's .venv). To fix it, either "
+            "open it in the project's JupyterLab (make lab), run all cells and save, or re-execute it: "
+            f"`make notebooks` (this one only: python -m tools.notebook_tools execute {name}). "
+            "Then build again.")

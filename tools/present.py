@@ -7,6 +7,11 @@ and has no option that adds a folder to that search, so :func:`voila_command` st
 through this file, which puts tools/voila_template first on JUPYTER_PATH (for that process and
 its kernels only) and passes ``--template=bptt``: whoever runs the command (``make present``,
 the browser tests) needs no setup.
+
+What the audience sees (tools/lecture_view.py): Voilà runs the notebook without its speaker
+notes (a prelaunch hook, :func:`tools.lecture_view.live_view`), hides every code input, and the
+template prints each cell's output without the source listings it contains (the Jinja filter
+``bptt_without_listings``, :func:`tools.lecture_view.without_listings`).
 """
 
 from __future__ import annotations
@@ -57,14 +62,27 @@ def voila_env(env: dict | None = None) -> dict:
     return env
 
 
+def voila_config():
+    """The traitlets configuration of the lecture view: no speaker notes, no source listings."""
+    from traitlets.config import Config
+
+    from tools.lecture_view import voila_prelaunch_hook, without_listings
+
+    config = Config()
+    config.VoilaConfiguration.prelaunch_hook = voila_prelaunch_hook
+    config.VoilaExporter.filters = {"bptt_without_listings": without_listings}
+    return config
+
+
 def run_voila(argv: list[str]) -> int:
     """Voilà with ``argv``, in this process, its templates searched in VOILA_ROOT first."""
     os.environ.update(voila_env())
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-    from voila.app import main
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() not in (here, REPO)]
+    from voila.app import Voila
 
     sys.argv = ["voila", *argv]
-    return main() or 0
+    return Voila.launch_instance(config=voila_config()) or 0
 
 
 if __name__ == "__main__":
