@@ -12,14 +12,15 @@ one warmed-up browser; the times are measured inside the page from the start of 
 - typeset: MathJax has finished typesetting the whole deck as well (nothing on any slide
            changes any more).
 
-The budget (issue 13: "keep the embedded state small enough that a deck opens in under 2 s"):
-ready in under 2 s (median), the moment the lecturer can present and step every stepper. The
-typesetting after it is MathJax's work over every formula of the deck, whatever the widgets;
-it is reported, not budgeted (slides are typeset in order, so the first ones are done first).
-The reference,
-opened in the same run, is a deck of the same reveal.js, MathJax and widget manager with one
-slide and nothing on it: the cost of the page's machinery alone; the ratio column is each
-deck's median over it. The stored widget state each deck carries is listed too.
+The budget (issue 23): ready within 1 s (median) and within 1.5 x the reference, the moment the
+lecturer can present and step every stepper. The steppers of a deck are drawn by the page's own
+script (tools/lecture_steppers.py), so a deck loads the 3.6 MB widget manager only when it
+holds a widget that needs it (none of the series' decks does now). The typesetting after ready
+is MathJax's work over every formula of the deck; it is reported, not budgeted (slides are
+typeset in order, so the first ones are done first). The reference, opened in the same run, is
+a deck of the same reveal.js and MathJax with one slide and nothing on it: the cost of the
+page's machinery alone; the ratio column is each deck's median over it. The widget state a
+deck still carries is listed too (0 when no deck loads the widget manager).
 Not a test: it never fails; it prints a table and says `met` or `MISSED` per deck.
 """
 
@@ -37,7 +38,7 @@ sys.path.insert(0, str(REPO))
 
 from tools import deck_fit, lecture  # noqa: E402
 
-BUDGET_MS = 2000.0
+BUDGET_MS, BUDGET_RATIO = 1000.0, 1.5
 
 # Before any script of the page: note when MathJax's start-up (which ends with typesetting the
 # page) is over. MathJax 2 reads a plain ``window.MathJax`` object as its configuration.
@@ -117,19 +118,20 @@ def main(argv=None) -> int:
             browser.close()
 
     print(f"{'deck':<40} {'state KiB':>9} {'ready ms':>9} {'worst':>6} {'typeset ms':>10} "
-          f"{'x ref':>6}  ready < 2 s")
+          f"{'x ref':>6}  ready <= 1 s and <= 1.5 x ref")
     missed = 0
     for deck, state_kib, times in rows:
         ready = statistics.median(t["ready"] for t in times)
         typeset = statistics.median(t["typeset"] for t in times)
         worst = max(t["ready"] for t in times)
-        verdict = "met" if ready <= BUDGET_MS else "MISSED"
+        verdict = "met" if ready <= BUDGET_MS and ready / ref <= BUDGET_RATIO else "MISSED"
         missed += verdict == "MISSED"
         print(f"{deck.name:<40} {state_kib:>9.0f} {ready:>9.0f} {worst:>6.0f} {typeset:>10.0f} "
               f"{ready / ref:>6.2f}  {verdict}")
     print(f"    (reference, a one-slide deck of the same page machinery: {ref:.0f} ms; "
           f"{args.rounds} rounds, medians)")
-    print("every deck is ready within 2 s" if not missed else f"{missed} deck(s) MISSED the 2 s budget")
+    print("every deck is ready within 1 s and 1.5 x the reference" if not missed
+          else f"{missed} deck(s) MISSED the budget (1 s, 1.5 x the reference)")
     print("BENCH-RESULT " + json.dumps({"reference_ms": ref, "decks": {
         d.name: times for d, _, times in rows}}))
     return 0

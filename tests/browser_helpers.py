@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -219,6 +220,31 @@ def expected_frames(notebook: Path) -> list[dict]:
     from tools.notebook_tools import run_probe
 
     return run_probe(notebook, _RECORDER, _EXPECTED, "BPTT-EXPECTED ", timeout=300)
+
+
+_NAMED_STEP = re.compile(r"(?<![\w(])([tk]) = (\d+)\b(?!\s*(?:\.\.|…|to\b|=))")
+
+
+def steps_named(text: str) -> set[str]:
+    """The steps a text names as 't = 3' or 'k = 4' (not ranges such as 't = 1..3' or
+    'k = 1 to 31'): what a frame's readout, text alternative and picture say it is."""
+    return {f"{letter} = {n}" for letter, n in _NAMED_STEP.findall(text)}
+
+
+def step_problems(frame: dict, label: str, where: str) -> list[str]:
+    """Text and picture of one frame name the step the slider shows (``label``), and no other:
+    the readout, the picture's text alternative and the picture's words. A frame whose label is
+    not a number (an accumulate stepper's 'none') names no step."""
+    named = {part: steps_named(frame[part]) for part in ("readout", "label", "svg_text")}
+    problems = []
+    for part, steps in named.items():
+        wrong = {s for s in steps if s.split(" = ")[1] != label}
+        if wrong:
+            problems.append(f"{where}: the slider says {label}, the {part} names {sorted(wrong)}")
+    if label.isdigit() and not (named["readout"] and named["svg_text"]):
+        problems.append(f"{where}: readout {sorted(named['readout'])} and picture "
+                        f"{sorted(named['svg_text'])} must both name the step {label}")
+    return problems
 
 
 def words(text: str) -> str:

@@ -192,11 +192,16 @@ def test_axe_is_not_shipped(built):
     assert shipped == [], f"axe-core must not be part of the build output: {shipped}"
 
 
-FOCUSED = """() => { const e = document.activeElement, s = getComputedStyle(e);
-  const kind = e.matches('.widget-play button') ? 'button' : e.matches('.noUi-handle') ? 'handle' : 'other';
+# A stepper's controls: ipywidgets' (JupyterLab, Voilà) or the static pages' own (lecture_steppers).
+PLAY = ".widget-play button, button.bptt-play"
+FOCUSED = """() => { const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
+  const kind = e.matches('.widget-play button, button.bptt-play') ? 'button'
+    : e.matches('.noUi-handle, input.bptt-slider') ? 'handle' : 'other';
   return {kind, element: e.tagName.toLowerCase() + '.' + [...e.classList].join('.'),
-          name: (e.getAttribute('aria-label') || '').trim(), in_widget: !!e.closest('.jupyter-widgets'),
-          outline: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }"""
+          name: (e.getAttribute('aria-label') || (e.labels && e.labels[0] && e.labels[0].textContent)
+                 || '').trim(),
+          in_widget: !!e.closest('.jupyter-widgets, .bptt-stepper'),
+          left: r.left, top: r.top, outline: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }"""
 
 
 def test_widget_controls_are_named_and_show_keyboard_focus(page, built):
@@ -205,11 +210,11 @@ def test_widget_controls_are_named_and_show_keyboard_focus(page, built):
     for path in sorted((built / "html").glob("[0-9][0-9]_*.html")):
         page.goto(path.as_uri())
         assert page.evaluate(READY), f"{path.name}: the stored widget views did not all render"
-        if page.locator(".widget-play button").count():
+        if page.locator(PLAY).count():
             break
     else:
         raise AssertionError("no page of the series shows a Play widget")
-    page.locator(".widget-play button").first.focus()
+    page.locator(PLAY).first.focus()
     page.keyboard.press("Shift+Tab")  # come back from the keyboard: the browser shows :focus-visible
     page.keyboard.press("Tab")
     seen = []
@@ -320,6 +325,15 @@ STEPPER_STATE = """root => {
 }"""
 
 
+# The stepper's slider stands at its last position (ipywidgets' handle or the static range input).
+AT_RIGHT_END = """root => {
+  const range = root.querySelector('input.bptt-slider');
+  if (range) return Number(range.value) === Number(range.max);
+  const handle = root.querySelector('.noUi-handle');
+  return !!handle && handle.getAttribute('aria-valuenow') === handle.getAttribute('aria-valuemax');
+}"""
+
+
 # How the focused element looks, and how it looks once blurred (then focused again).
 FOCUS_LOOK = """() => {
   const e = document.activeElement;
@@ -343,7 +357,7 @@ def keyboard_step(page, where: str, announced: bool) -> list[str]:
     problems = []
     root = page.locator(".bptt-stepper").first
     root.scroll_into_view_if_needed()
-    play = root.locator(".widget-play button").first
+    play = root.locator(PLAY).first
     play.focus()
     page.keyboard.press("Shift+Tab")  # come back from the keyboard: the browser shows :focus-visible
     page.keyboard.press("Tab")
@@ -356,6 +370,11 @@ def keyboard_step(page, where: str, announced: bool) -> list[str]:
         page.keyboard.press("Tab")
     else:
         return [f"{where}: Tab from the Play button never reached the slider handle: {seen}"]
+    # the Tab order follows the order the controls are drawn in, left to right along their row
+    lefts = [f["left"] for f in seen if f["in_widget"]]
+    if lefts != sorted(lefts):
+        problems.append(f"{where}: Tab visits the controls out of their visual order: "
+                        f"{[(f['element'], round(f['left'])) for f in seen]}")
     if announced and not now["name"]:
         problems.append(f"{where}: the focused slider handle has no name")
     if announced and (now["outline"] == "none" or now["width"] < 2):
@@ -365,14 +384,17 @@ def keyboard_step(page, where: str, announced: bool) -> list[str]:
         if look["focused"] == look["blurred"]:
             problems.append(f"{where}: the slider handle looks the same focused and not: {look}")
     before = root.evaluate(STEPPER_STATE)
-    page.keyboard.press("ArrowRight")
+    # one step along the slider: right, or left from a stepper that starts at its right end
+    # (04's backward pass starts at t = τ)
+    arrow = "ArrowLeft" if root.evaluate(AT_RIGHT_END) else "ArrowRight"
+    page.keyboard.press(arrow)
     for _ in range(50):
         after = root.evaluate(STEPPER_STATE)
         if after["step"] != before["step"] and (not announced or (after["region"] or {}).get("text")):
             break
         page.wait_for_timeout(100)
     if after["step"] == before["step"]:
-        problems.append(f"{where}: ArrowRight on the focused slider left the frame at {before['step']}")
+        problems.append(f"{where}: {arrow} on the focused slider left the frame at {before['step']}")
     if announced:
         region = after["region"]
         if not region or region["role"] != "status" or region["live"] != "polite":

@@ -166,17 +166,50 @@ def page(browser):
 
 # ---------------------------------------------------------------- reading a widget in the page
 
+# The controls of a stepper: ipywidgets' (JupyterLab, Voilà) or the static pages' own.
+READOUT, HANDLE, PLAY = ".widget-readout, .bptt-value", ".noUi-handle, .bptt-slider", \
+    ".widget-play button, button.bptt-play"
+
+# What the frame on show draws: its picture's words in drawing order, each <use> of the
+# stepper's shared picture read where it stands (what the browser draws there).
 STATE = """root => {
   const shown = [...root.querySelectorAll('.bptt-frame')].filter(f => f.getClientRects().length > 0);
-  const readout = root.querySelector('.widget-readout');
+  const readout = root.querySelector('.widget-readout, .bptt-value');
+  const words = node => {
+    const out = [];
+    const walk = el => { for (const c of el.children) {
+      if (c.tagName === 'text') out.push(c.textContent);
+      else if (c.tagName === 'use') {
+        const ref = document.getElementById((c.getAttribute('href') || '').slice(1));
+        if (ref) walk(ref); else out.push('<missing ' + c.getAttribute('href') + '>');
+      } else if (!['title', 'style', 'defs'].includes(c.tagName)) walk(c);
+    } };
+    walk(node);
+    return out.join(' ');
+  };
+  // a word of the readout drawn on two lines (broken inside a number) has two boxes
+  const broken = pre => {
+    const out = [];
+    const walk = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+      for (const m of t.textContent.matchAll(/\\S+/g)) {
+        const r = document.createRange();
+        r.setStart(t, m.index); r.setEnd(t, m.index + m[0].length);
+        const lines = new Set([...r.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top)));
+        if (lines.size > 1) out.push(m[0]);
+      }
+    }
+    return out;
+  };
   return {
     slider: readout ? readout.textContent.trim() : null,
     frames: shown.map(f => {
       const svg = f.querySelector('svg');
+      const pre = f.querySelector('pre');
       return {step: f.dataset.step, svg_step: svg ? svg.dataset.step : null,
-              readout: f.querySelector('pre').innerText,
+              readout: pre.innerText, broken: broken(pre),
               label: svg ? svg.getAttribute('aria-label') : null,
-              svg_text: svg ? [...svg.querySelectorAll('text')].map(t => t.textContent).join(' ') : ''};
+              svg_text: svg ? words(svg) : ''};
     })};
 }"""
 
@@ -187,7 +220,7 @@ SAMPLER = """root => {
   window.__bptt_samples = []; window.__bptt_sampling = true;
   const tick = () => {
     const shown = [...root.querySelectorAll('.bptt-frame')].filter(f => f.getClientRects().length > 0);
-    const readout = root.querySelector('.widget-readout');
+    const readout = root.querySelector('.widget-readout, .bptt-value');
     window.__bptt_samples.push([readout ? readout.textContent.trim() : null,
       shown.map(f => f.dataset.step + '|' + (f.querySelector('svg') || {dataset: {}}).dataset.step)]);
     if (window.__bptt_sampling) requestAnimationFrame(tick);
@@ -207,8 +240,9 @@ FITS = """async root => {
   }
   return new Promise(resolve => setTimeout(() => {
     const shown = [...root.querySelectorAll('.bptt-frame svg')].filter(f => f.getClientRects().length > 0);
-    const parts = {play: root.querySelector('.widget-play'),
-                   slider: root.querySelector('.widget-slider, .widget-hslider'), picture: shown[0] || null};
+    const parts = {play: root.querySelector('.widget-play, .bptt-play'),
+                   slider: root.querySelector('.widget-slider, .widget-hslider, .bptt-slider'),
+                   picture: shown[0] || null};
     const out = {width: window.innerWidth, height: window.innerHeight};
     for (const [name, el] of Object.entries(parts)) {
       if (!el) { out[name] = null; continue; }
@@ -242,9 +276,14 @@ def check_frame(page, root, widget: dict, index: int, where: str) -> None:
     shown = now["frames"][0]
     assert shown["svg_step"] == want["step"], f"{where}: the picture is of step {shown['svg_step']}"
     assert norm(shown) == norm(want), f"{where}: the frame differs from the package's:\n{shown}\n{want}"
+    assert not shown["broken"], f"{where}: the readout breaks inside {shown['broken']} (1280x720 at 150 %)"
     if widget["kind"] == "frames":
         assert now["slider"] == widget["labels"][index], (
             f"{where}: the slider reads {now['slider']!r}, the frame is {widget['labels'][index]!r}")
+        # the text and the picture the browser shows name the step the slider shows: comparing
+        # them with the package's frame cannot see a frame whose text and picture disagree
+        problems = bh.step_problems(norm(shown), widget["labels"][index], where)
+        assert not problems, "\n".join(problems)
 
 
 def check_samples(page, widget: dict, where: str) -> int:
@@ -276,7 +315,7 @@ def check_fits(page, root, shot: str) -> dict:
 
 
 def key(page, root, name: str) -> None:
-    handle = root.locator(".noUi-handle").first
+    handle = root.locator(HANDLE).first
     handle.focus()
     page.keyboard.press(name)
 
@@ -308,15 +347,15 @@ def drive(page, root, widget: dict, where: str, every_frame: bool = True) -> lis
     # Play runs on by itself from the start; pause it once it has moved two frames
     key(page, root, "Home")
     check_frame(page, root, widget, 0, f"{where} Home before Play")
-    play = root.locator(".widget-play button").first
+    play = root.locator(PLAY).first
     play.click()
     for _ in range(TIMEOUT // 100):
-        if root.locator(".widget-readout").first.inner_text().strip() in widget["labels"][2:]:
+        if root.locator(READOUT).first.inner_text().strip() in widget["labels"][2:]:
             break
         page.wait_for_timeout(100)
     play.click()  # pause
     page.wait_for_timeout(600)
-    label = root.locator(".widget-readout").first.inner_text().strip()
+    label = root.locator(READOUT).first.inner_text().strip()
     index = widget["labels"].index(label)
     assert index >= 2, f"{where}: Play moved only to frame {index}"
     check_frame(page, root, widget, index, f"{where} after Play")
@@ -373,8 +412,10 @@ def check_widgets(page, nb: str, widgets: list[dict], where: str, live_moves: bo
         root = lives.nth(k)
         root.scroll_into_view_if_needed()
         check_frame(page, root, widget, 0, f"{nb} {where} live widget {k}")
-        # the whole widget (its sliders, if any, sit above the frame) scrolled to the top
-        box = root.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+        # the whole widget (its sliders, if any, sit above the frame) scrolled to the top; in the
+        # static pages a live widget is its stored frame
+        box = root.locator("xpath=ancestor-or-self::div[contains(@class,'widget-vbox') or "
+                           "contains(@class,'bptt-livecopy')][1]")
         check_fits(page, box, f"{nb}_{where}_live{k}_projector.png")
         if live_moves and nb == "09":
             move_live_explorer(page, root)
@@ -383,7 +424,7 @@ def check_widgets(page, nb: str, widgets: list[dict], where: str, live_moves: bo
 def move_live_explorer(page, root) -> None:
     """09: an arrow key on the ρ(W) slider gives a new frame whose text and picture name the new ρ."""
     box = root.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
-    slider = box.locator(".noUi-handle").first
+    slider = box.locator(HANDLE).first
     before = state(root)["frames"][0]
     slider.focus()
     page.keyboard.press("ArrowRight")
@@ -585,8 +626,34 @@ def test_slides_step_without_a_kernel(page, notebooks, scratch, expected):
             assert {0, len(widget["frames"]) - 1} <= set(visited)
             # the arrow keys moved the stepper, not the deck
             assert p.evaluate(CURRENT_SLIDE) == where, f"{nb}: the deck moved while stepping"
+            check_leaving(p, root, where, f"{nb} slides stepper {k}")
     assert page.remote == [], f"the slides tried the network: {page.remote}"
     assert not page.errors(), f"console errors in the slides: {page.errors()}"
+
+
+INDICES = """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'],
+  R => resolve(JSON.stringify(R.getIndices()))))"""
+
+
+def check_leaving(p, root, where, name: str) -> None:
+    """Leaving a stepper is obvious: while its controls have the keys it says how to leave; then
+    Escape, or a click anywhere outside its controls (its picture too), gives the arrow keys back
+    to the deck."""
+    for leave in ("Escape", "click"):
+        root.locator(HANDLE).first.focus()
+        hint = root.evaluate("r => getComputedStyle(r.querySelector('.bptt-hint')).visibility")
+        assert hint == "visible", f"{name}: no hint says how to leave the stepper"
+        if leave == "Escape":
+            p.keyboard.press("Escape")
+        else:
+            root.locator(".bptt-frame:not(.bptt-off) svg").first.click(position={"x": 5, "y": 5})
+        assert not root.evaluate("r => r.contains(document.activeElement)"), (
+            f"{name}: the stepper keeps the keys after {leave}")
+        before = p.evaluate(INDICES)
+        p.keyboard.press("ArrowLeft")     # back: the slide before, or the fragment before
+        p.wait_for_timeout(900)           # the slide transition
+        assert p.evaluate(INDICES) != before, f"{name}: after {leave} ← did not move the deck"
+        p.evaluate(SHOW_SLIDE_OF, root.element_handle())
 
 
 def test_slides_render_offline(page, notebooks, scratch):

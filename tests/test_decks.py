@@ -8,7 +8,9 @@ its content's height with the slide's. Checked:
   input only where the cell is tagged ``slide-code``: the code is the lesson there);
 - every deck carries speaker notes, and no slide shows them (they are for the speaker view);
 - no slide is taller than reveal.js's slide (1280x720), and no text or picture reaches past its
-  right edge: nothing scrolls or is cut off on a projector
+  right edge: nothing scrolls or is cut off on a projector;
+- reveal.js's navigation arrows touch no text or picture of any slide;
+- a slide with a stepper draws nothing smaller than the deck's body text (the stepper fills it)
   (`python -m tools.deck_fit build/slides` lists any that do not fit).
 
 How long a deck takes to open is measured in bench/bench_decks.py (`make bench-decks`), not here.
@@ -56,6 +58,20 @@ def test_every_slide_fits_the_projector(slides):
     assert not too_big, (
         f"{len(too_big)} of {len(slides)} slides do not fit {lecture.SLIDE_WIDTH}x{lecture.SLIDE_HEIGHT}:\n"
         + "\n".join(f"{s.where()}: {s.height} px high, ink to {s.width:.0f} px" for s in too_big))
+
+
+def test_the_navigation_arrows_never_touch_the_content(slides):
+    touching = [s.where() for s in slides if s.controls]
+    assert not touching, "reveal.js's arrows touch the text or pictures of:\n" + "\n".join(touching)
+
+
+def test_a_stepper_slide_shows_nothing_smaller_than_the_body_text(slides):
+    """A stepper on a slide fills it: its picture, readout and controls at the slides' body text
+    size or larger (the picture's superscripts, at 72 %, aside)."""
+    steppers = [s for s in slides if s.stepper_font is not None]
+    assert len(steppers) >= 9, f"only {len(steppers)} stepper slides measured"
+    small = [f"{s.where()}: {s.stepper_font} px < {s.body_font} px" for s in steppers if s.small_text]
+    assert not small, "stepper slides with small text:\n" + "\n".join(small)
 
 
 def test_every_deck_has_speaker_notes(slides):

@@ -1,4 +1,4 @@
-"""`make html`: a static, offline HTML export of the series with an index, widgets in their stored view.
+"""`make html`: a static, offline HTML export of the series with an index; its steppers step there.
 
 Built here exactly as `make html` builds it (tools.lecture) into a temporary folder.
 That each stored widget view really renders in a browser is checked in tests/test_browser.py.
@@ -81,25 +81,40 @@ def test_pages_load_only_local_copies(export, path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_stored_widget_view_is_in_the_page(export, path):
+    """Each displayed widget is on the page: a stepper as the page's own stepper with all its
+    frames (tools/lecture_steppers.py), a live widget as its stored frame, anything else as a
+    widget view with its stored state. A page with no widget view left loads no widget manager."""
     out, pages = export
     nb = nbformat.read(path, as_version=4)
     shown = displayed_models(nb)
-    scripts = widget_scripts(pages[path.stem].read_text(encoding="utf-8"))
-    if not shown:
-        assert scripts.views == [], f"{path.name}: widget views in the page but none in the notebook"
+    page = pages[path.stem].read_text(encoding="utf-8")
+    scripts = widget_scripts(page)
+    steppers, lives = page.count('class="bptt-stepper bptt-static'), page.count('class="bptt-livecopy')
+    assert steppers + lives + len(scripts.views) == len(shown), (
+        f"{path.name}: {len(shown)} widgets displayed, the page has {steppers} steppers, {lives} "
+        f"live frames and {len(scripts.views)} widget views")
+    state = nb.metadata.get("widgets", {}).get(STATE, {}).get("state", {})
+    for model in shown:
+        frames = state[model]["state"]
+        if "bptt-stepper" in frames.get("_dom_classes", []):
+            stack = next(state[MODEL_REF.search(ref).group(1)] for ref in frames["children"]
+                         if state[MODEL_REF.search(ref).group(1)]["model_name"] == "StackModel")
+            for ref in stack["state"]["children"]:
+                step = MODEL_REF.search(ref).group(1)
+                first = state[step]["state"]["value"].split("'")[3]   # data-step='...'
+                assert f'data-step="{first}"' in page, f"{path.name}: stepper frame {first} missing"
+    renderer = lecture.LOCAL_URLS["widget_renderer_url"]
+    if not scripts.views:
+        assert f"widgetRendererSrc = '{renderer}'" not in page, f"{path.name} loads the widget manager"
         return
-    # one view script per displayed widget, naming the same model
-    assert [v["model_id"] for v in scripts.views] == shown
-    # the stored state, once, holding every displayed model and every model they reference
+    # widgets left as views: the stored state, once, holding every model they reference
     assert len(scripts.states) == 1, f"{path.name}: expected one widget-state script"
     state = scripts.states[0]["state"]
-    for model in shown:
-        assert model in state, f"{path.name}: displayed widget {model} has no stored state"
+    for view in scripts.views:
+        assert view["model_id"] in state, f"{path.name}: displayed widget has no stored state"
     dangling = sorted({ref for m in state.values() for ref in MODEL_REF.findall(json.dumps(m))} - set(state))
     assert not dangling, f"{path.name}: stored widgets reference models that were not stored: {dangling}"
-    # and the page loads the local widget manager that renders them
-    renderer = lecture.LOCAL_URLS["widget_renderer_url"]
-    assert f"widgetRendererSrc = '{renderer}'" in pages[path.stem].read_text(encoding="utf-8")
+    assert f"widgetRendererSrc = '{renderer}'" in page
 
 
 def test_the_series_displays_widgets():

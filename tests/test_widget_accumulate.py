@@ -131,9 +131,9 @@ def test_readout_text(model):
     terms = C.per_step_terms(params, cache, "c")
     total = bh.backward(params, cache).c
     first = readout(accumulate_view(terms, total, 0), "c")
-    assert "nothing added yet" in first and "1..0" not in first
+    assert "no term added yet" in first and "1..0" not in first and f"t = 1..{cache.T}" in first
     last = readout(accumulate_view(terms, total, cache.T), "c")
-    assert f"t = {cache.T} of τ = {cache.T}" in last and "✓" in last
+    assert f"t = {cache.T}: the term of t = {cache.T} added" in last and "✓" in last
     assert max(len(line) for line in last.splitlines()) <= 85          # fits a projector
 
 
@@ -145,21 +145,22 @@ def _frame_of(stepper, t):
 def test_stepper_has_a_frame_per_step_with_its_readout_and_picture(model, name):
     params, cache, _ = model
     stepper = AccumulateStepper.for_parameter(params, cache, name)
+    first = 0 if name == "W" else 1
     assert len(stepper.frames) == cache.T + 1 and len(stepper.player.stack.children) == cache.T + 1
+    assert stepper.player.labels == ["none"] + [str(i) for i in range(first, first + cache.T)]
     for t in range(cache.T + 1):
         view = accumulate_view(C.per_step_terms(params, cache, name),
-                               getattr(bh.backward(params, cache), name), t)
+                               getattr(bh.backward(params, cache), name), t, first)
         frame = _frame_of(stepper, t)
-        assert frame["step"] == str(t)
+        assert frame["step"] == stepper.player.labels[t]
         assert frame["readout"] == readout(view, name)
         assert frame["label"] == step_label(view, name, term_caption=stepper.term_caption)
-        assert '<svg ' in stepper.frames[t] and 'role="img"' in stepper.frames[t]
-        assert f'data-step="{t}"' in stepper.frames[t] and "aria-label=" in stepper.frames[t]
-    # t = 0 never says "steps 1..0", in the text or in the picture
+        assert "<svg " in stepper.frames[t] and "role='img'" in stepper.frames[t]
+    # no terms yet never says "t = 1..0", in the text or in the picture
     zero = _frame_of(stepper, 0)
-    assert "1..0" not in zero["readout"] + zero["label"] + zero["svg_text"]
-    assert "no step added yet" in zero["svg_text"]
-    assert f"steps 1..{cache.T} of τ = {cache.T} added" in _frame_of(stepper, cache.T)["svg_text"]
+    assert "..0" not in zero["readout"] + zero["label"] + zero["svg_text"]
+    assert "no term added yet" in zero["svg_text"]
+    assert f"terms t = {first}..{first + cache.T - 1} added" in _frame_of(stepper, cache.T)["svg_text"]
 
 
 def test_vector_picture_marks_newest_term_and_signs_in_text(model):
@@ -167,12 +168,12 @@ def test_vector_picture_marks_newest_term_and_signs_in_text(model):
     labels = list("abcde")
     stepper = AccumulateStepper.for_parameter(params, cache, "c", labels=labels, start=3)
     words = _frame_of(stepper, 3)["svg_text"]
-    assert "newest: the term of step 3" in words and "sum so far" in words and "backward()" in words
+    assert "newest: the term of t = 3" in words and "sum of t = 1..3" in words and "backward()" in words
     term = C.per_step_terms(params, cache, "c")[2]
     for value in term:              # the newest term's entries, each with its sign written
         assert f"{value:+.3f}".replace("-", "−") in words
     assert all(label in words.split() for label in labels)
-    assert "Stacked bars of dL/dc" in _frame_of(stepper, 3)["label"]
+    assert "Bars of dL/dc" in _frame_of(stepper, 3)["label"]
 
 
 def test_matrix_picture_has_three_panels_and_sign_marks(model):
@@ -180,9 +181,9 @@ def test_matrix_picture_has_three_panels_and_sign_marks(model):
     stepper = AccumulateStepper.for_parameter(params, cache, "V", term_label="do ⊗ h", start=2)
     frame = _frame_of(stepper, 2)
     words = frame["svg_text"]
-    assert "term of step 2" in words and "sum of steps 1..2" in words and "backward()" in words
-    assert "Σ_t do ⊗ h" in words and "+" in words.split() and "−" in words.split()
-    assert "Three heatmaps of dL/dV" in frame["label"]
+    assert "term of t = 2" in words and "sum of t = 1..2" in words and "backward()" in words
+    assert "Σ_t do ⊗ h" in words and "+" in "".join(words.split()) and "−" in "".join(words.split())
+    assert "dL/dV (" in frame["label"] and "heatmaps with signs" in frame["label"]
     assert "✓" in _frame_of(stepper, cache.T)["svg_text"]      # rounding only: a verdict
     assert "no term yet" in _frame_of(stepper, 0)["svg_text"]
 
@@ -190,9 +191,9 @@ def test_matrix_picture_has_three_panels_and_sign_marks(model):
 def test_stepper_show_moves_slider_play_and_stack(model):
     params, cache, _ = model
     stepper = AccumulateStepper.for_parameter(params, cache, "W")
-    assert stepper.t == 1 and stepper.slider.value == "1" and stepper.player.stack.selected_index == 1
+    assert stepper.t == 1 and stepper.slider.value == "0" and stepper.player.stack.selected_index == 1
     view = stepper.show(4)
-    assert view["t"] == 4 and stepper.t == 4
+    assert view["t"] == 4 and view["index"] == 3 and stepper.t == 4
     assert stepper.slider.index == 4 and stepper.play.value == 4 and stepper.player.stack.selected_index == 4
     stepper.slider.index = cache.T                 # the arrow keys move the slider (the browser
     assert stepper.t == cache.T                    # moves the picture: jslink, tested in test_widget_frames)
@@ -219,15 +220,23 @@ def test_stepper_rejects_bad_input(model):
         AccumulateStepper(np.ones((3, 2, 2, 2)), np.ones((2, 2, 2)), "X")
     with pytest.raises(ValueError, match="total must have shape"):
         AccumulateStepper(np.ones((3, 2)), np.ones(3), "c")
+    with pytest.raises(ValueError, match="first must be"):
+        accumulate_view(np.ones((3, 2)), np.ones(2), 1, first=2)
     with pytest.raises(ValueError, match="accumulate_view"):
         step_picture({"t": 1}, "c")
 
 
-def test_W_stepper_names_the_papers_index(model):
+def test_W_stepper_numbers_its_terms_as_the_paper_does(model):
+    """(4.7) sums t = 0..τ-1: the slider, the readout and the picture all say t = 0 for the
+    first term, which reads h(0) (06 once said 'step 1' beside 'paper's t = 0')."""
     params, cache, _ = model
     stepper = AccumulateStepper.for_parameter(params, cache, "W")
-    assert "paper's t = 0: uses h(0)" in _frame_of(stepper, 1)["svg_text"]
-    assert "paper's t = 0: uses h(0)" in _frame_of(stepper, 1)["label"]
+    first = _frame_of(stepper, 1)
+    assert stepper.player.labels[1] == "0"
+    assert first["readout"].startswith("t = 0: the term of t = 0 added")
+    assert "t = 0: uses h(0)" in first["svg_text"] and "t = 0: uses h(0)" in first["label"]
+    assert "terms t = 0..7 added" in _frame_of(stepper, cache.T)["svg_text"] or cache.T != 8
+    assert "step 1" not in first["readout"] + first["svg_text"] + first["label"]
 
 
 def test_svg_sum_helpers_steps_signs_and_big_matrices():
@@ -244,13 +253,15 @@ def test_svg_sum_helpers_steps_signs_and_big_matrices():
     assert svg_sums.sign_mark(0.001, 1.0) == ""
     small = Svg(200, 100, "small")
     svg_sums.heatmap(small, 0, 0, 200, 100, [[1.0, -1.0], [0.0, 0.5]], 1.0)
-    assert small.markup().count("<rect") == 5 and ">+<" in small.markup() and ">−<" in small.markup()
+    out = small.markup()   # the cells: one pixelated PNG; the signs: text, one element per row and ink
+    assert out.count("<image") == 1 and "class='bptt-px'" in out and "image-rendering:pixelated" in out
+    assert "+" in out and "−" in out and out.count("<rect") == 1
     big = Svg(200, 100, "big")
     matrix = np.linspace(-1, 1, 30 * 40).reshape(30, 40)
     svg_sums.heatmap(big, 0, 0, 200, 100, matrix, 1.0)
     out = big.markup()
-    assert out.count("<image") == 1 and "image-rendering:pixelated" in out and ">+<" not in out
-    pixels = mpimg.imread(io.BytesIO(svg_sums.png_bytes(svg_sums._diverging_rgb(matrix, 1.0))))
+    assert out.count("<image") == 1 and ">+<" not in out          # cells too small for 16-unit signs
+    pixels = mpimg.imread(io.BytesIO(svg_sums.png_bytes(svg_sums.diverging_rgb(matrix, 1.0))))
     assert pixels.shape[:2] == (30, 40)
     assert pixels[0, 0, 2] > pixels[0, 0, 0] and pixels[-1, -1, 0] > pixels[-1, -1, 2]  # blue, red
     with pytest.raises(ValueError, match="T must be"):

@@ -97,11 +97,23 @@ def test_step_text_names_both_parts(model):
     middle = step_text(backward_step_view(params, cache, 3))
     assert "eq 4.3" in middle and "through o(3)" in middle and "through h(4)" in middle
     view = backward_step_view(params, cache, 3)
-    assert f"{view['norm_through_h']:.3e}" in middle and f"{view['norm_total']:.3e}" in middle
+    assert f"{view['norm_through_h']:.3g}" in middle and f"{view['norm_total']:.3g}" in middle
     last = step_text(backward_step_view(params, cache, TAU))
     assert "eq 4.2" in last and "none" in last
 
 
+def test_a_norm_is_written_the_same_everywhere(model):
+    """Readout, picture and text alternative write a norm alike ('0.0539', never '5.386e-02')."""
+    from bptt_helpers.widgets.backward_stepper import norm_text, step_label, step_picture
+    from bptt_helpers.widgets.frames import read_frame
+
+    params, *_, cache = model
+    view = backward_step_view(params, cache, 3)
+    frame = read_frame(step_picture(view).markup("3"))
+    for value in (view["norm_through_o"], view["norm_through_h"], view["norm_total"]):
+        shown = norm_text(value)
+        assert shown in step_text(view) and shown in frame["svg_text"] and shown in step_label(view)
+    assert "e-0" not in step_text(view) + frame["svg_text"] + step_label(view)
 
 
 def test_picture_shows_both_parts_and_the_progress(model):
@@ -113,30 +125,33 @@ def test_picture_shows_both_parts_and_the_progress(model):
     frame = read_frame(step_picture(view, token_labels=list("abcdef")).markup("2"))
     assert frame["label"] == step_label(view) and "step t = 2 of τ = 6" in frame["label"]
     assert "via o(2)" in frame["svg_text"] and "via h(3)" in frame["svg_text"]
-    assert "backward pass so far: t = 6 down to 2" in frame["svg_text"]
+    assert "‖(DL)_h(t)‖ so far: τ = 6 down to t = 2" in frame["svg_text"]
     assert "still to come" in frame["svg_text"] and "dashed" in frame["svg_text"]
     last = read_frame(step_picture(backward_step_view(params, cache, TAU)).markup(str(TAU)))
     assert "0 (no such term)" in last["svg_text"] and "still to come" in last["svg_text"]
+    assert "t = τ = 6, the first step" in last["svg_text"]
     with pytest.raises(ValueError, match="backward_step_view"):
         step_picture({"t": 1})
 
 
 def test_widget_runs_t_from_tau_down_to_1(model):
+    """The slider runs t = 1..τ left to right (as the figure's t axis) and starts at t = τ;
+    Play walks the backward pass's own order, t = τ down to 1."""
     from bptt_helpers.widgets.frames import read_frame
 
     params, *_, cache = model
     stepper = BackwardStepper(params, cache)
     assert stepper.t == TAU and stepper.slider.value == str(TAU) and stepper.play.value == 0
-    assert [read_frame(f)["step"] for f in stepper.player.frames] == [str(t) for t in range(TAU, 0, -1)]
-    stepper.player.go(1)                       # Play counts 0..τ-1, i.e. t = τ..1
+    assert list(stepper.slider.options) == [str(t) for t in range(1, TAU + 1)]
+    assert [read_frame(f)["step"] for f in stepper.player.frames] == [str(t) for t in range(1, TAU + 1)]
+    assert stepper.player.reverse_play and "bptt-reverse" in stepper.widget._dom_classes
+    stepper.play.value = 1                     # Play counts 0..τ-1, i.e. t = τ..1
     assert stepper.t == TAU - 1 and stepper.slider.value == str(TAU - 1)
-    assert stepper.player.stack.selected_index == 1 and stepper.play.value == 1
-    stepper.slider.index = TAU - 1             # the arrow keys move the slider
-    assert stepper.t == 1
-    assert read_frame(stepper.player.frames[TAU - 1])["readout"] == step_text(
-        backward_step_view(params, cache, 1))
+    stepper.slider.index = 0                   # the arrow keys move the slider
+    assert stepper.t == 1 and stepper.play.value == TAU - 1
+    assert read_frame(stepper.player.frames[0])["readout"] == step_text(backward_step_view(params, cache, 1))
     np.testing.assert_allclose(stepper.show(3)["total"], backward_step_view(params, cache, 3)["total"])
-    assert stepper.t == 3
+    assert stepper.t == 3 and stepper.player.stack.selected_index == 2 and stepper.play.value == TAU - 3
     with pytest.raises(ValueError):
         stepper.show(TAU + 1)
     with pytest.raises(ValueError, match="token_labels"):

@@ -106,12 +106,12 @@ def test_stepper_has_a_frame_per_step_with_its_readout_and_picture(model):
         view = embedding_rows_view(*model, LABELS, step)
         html = stepper.frames[step]
         frame = read_frame(html)
-        assert frame["step"] == str(step) and f'data-step="{step}"' in html
+        assert frame["step"] == str(step) and f"data-step='{step}'" in html
         assert frame["readout"] == readout(view)
         assert frame["label"] == step_label(view)
-        assert "<svg " in html and 'role="img"' in html and "aria-label=" in html
+        assert "<svg " in html and "role='img'" in html and "aria-label=" in html
         if step:
-            assert f"▼ t = {step}" in frame["svg_text"] and f"term of step {step}" in frame["svg_text"]
+            assert f"▼ t = {step}" in frame["svg_text"] and f"term of t = {step}" in frame["svg_text"]
     assert "no term yet" in read_frame(stepper.frames[0])["svg_text"]
     words = read_frame(stepper.frames[2])["svg_text"]
     assert "2 terms ◀ +1 added" in words and "is added to row 'b'" in words
@@ -168,7 +168,7 @@ def test_live_loss_updates_every_k_steps_and_at_the_end():
     for html, n in zip(sent, (3, 6, 7), strict=True):
         frame = read_frame(html)
         want = progress_view(live.losses[:n], 7, 20)
-        assert frame["step"] == str(n) and f'data-step="{n}"' in html
+        assert frame["step"] == str(n) and f"data-step='{n}'" in html
         assert frame["readout"] == want["text"] and frame["readout"].startswith(f"step {n}/7")
         assert frame["label"] == loss_label(live.losses[:n], 7, 20, np.log(5))
         assert '<svg ' in html and 'role="img"' in html and "aria-label=" in html

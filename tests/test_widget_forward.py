@@ -143,6 +143,9 @@ def test_text_shows_the_numbers(model):
     for number in (f"{view['loss_t']:.4f}", f"{view['running_mean']:.4f}", f"{view['h_norm']:.3f}"):
         assert number in text
     assert text.startswith("step t = 4 of τ = 10")
+    assert len(text.splitlines()) == 6                # a slide shows it at its body size
+    first = step_text(forward_step_view(cache, model[1], 1))
+    assert "the first token: nothing before it" in first and "after ''" not in first
 
 
 def test_picture_highlights_column_t_and_says_so(model):
@@ -152,14 +155,15 @@ def test_picture_highlights_column_t_and_says_so(model):
     *_, cache = model
     view = forward_step_view(cache, model[1], 3)
     pic = step_picture(view, token_labels=list(TEXT[:-1]))
-    frame = read_frame(f'<div class="bptt-frame" data-step="3">{pic.markup("3")}</div>')
+    frame = read_frame(f"<div class='bptt-frame' data-step='3'>{pic.markup('3')}</div>")
     assert frame["label"] == step_label(view)
     assert "column 3 of Figure 1 is highlighted" in frame["label"]
     assert f"{view['loss_t']:.3f}" in frame["label"]
     words = frame["svg_text"]
-    assert "▼ t = 3" in words and "losses L(1..3) so far" in words and "ŷ(3): top guesses" in words
+    assert "▼ t = 3" in words and "L(s) so far, mean" in words and "ŷ(3): top guesses" in words
     assert f"{view['target_prob']:.3f} target" in words or "target" in words
-    assert "softmax" in words and "−log" in words   # edge labels, once, in the margin
+    assert "softmax" in words and "−log" in words   # edge labels, once, in the h(0) column
+    assert f"'{TEXT[2]}'" in words                   # the token boxes show the tokens
     with pytest.raises(ValueError, match="forward_step_view"):
         step_picture({"t": 1})
 

@@ -42,6 +42,53 @@ _MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/revea
     s.querySelectorAll('img, svg, canvas, input').forEach(e => reach(e.getBoundingClientRect()));
     return Math.round(right);
   };
+  // The navigation arrows (reveal.js's controls) must not touch what the slide shows: the
+  // boxes of its ink (text ranges, pictures, widgets), in viewport px.
+  const inkBoxes = s => {
+    const out = [];
+    const walk = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+    for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+      const e = t.parentElement;
+      const skip = e.closest('.MJX_Assistive_MathML, aside.notes, script, style, defs');
+      if (!t.textContent.trim() || skip) continue;
+      if (getComputedStyle(e).visibility === 'hidden') continue;
+      const range = document.createRange();
+      range.selectNodeContents(t);
+      out.push(...[...range.getClientRects()].filter(r => r.width && r.height));
+    }
+    s.querySelectorAll('img, svg.bptt-pic, canvas, input, button').forEach(e => {
+      const r = e.getBoundingClientRect();
+      if (r.width && r.height) out.push(r);
+    });
+    return out;
+  };
+  const touchesControls = s => {
+    const arrows = [...document.querySelectorAll('.reveal .controls button')]
+      .filter(b => getComputedStyle(b).visibility !== 'hidden' && getComputedStyle(b).display !== 'none'
+                   && getComputedStyle(b).opacity !== '0')
+      .map(b => b.getBoundingClientRect()).filter(r => r.width && r.height);
+    const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return inkBoxes(s).some(r => arrows.some(a => meet(a, r)));
+  };
+  // On a slide with a stepper: the smallest text it draws, in slide px (SVG text at the size
+  // its picture is drawn; superscripts, at 72 %, aside), and the deck's body text size.
+  const stepperFont = s => {
+    const stepper = s.querySelector('.bptt-stepper');
+    if (!stepper) return null;
+    const scale = s.getBoundingClientRect().width / s.offsetWidth;
+    let least = Infinity;
+    const shown = [...stepper.querySelectorAll('svg.bptt-pic')].find(e => e.getClientRects().length);
+    if (shown) {
+      const k = shown.getBoundingClientRect().width / scale / shown.viewBox.baseVal.width;
+      stepper.querySelectorAll('text').forEach(t => {
+        least = Math.min(least, parseFloat(getComputedStyle(t).fontSize) * k); });
+    }
+    stepper.querySelectorAll('.bptt-line, .bptt-controls label, .bptt-value, .bptt-hint')
+      .forEach(e => { least = Math.min(least, parseFloat(getComputedStyle(e).fontSize)); });
+    return Math.round(least * 10) / 10;
+  };
+  const body = Math.max(0, ...[...document.querySelectorAll('.reveal .jp-RenderedMarkdown p')]
+    .map(p => parseFloat(getComputedStyle(p).fontSize)));
   // Changing slides makes nbconvert's page re-typeset the slide's formulas (MathJax Rerender,
   // queued on 'slidechanged'): measure after that, as the audience sees the slide.
   // The re-typesetting comes in chunks after the queue has run, so wait until MathJax is idle
@@ -56,6 +103,9 @@ _MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/revea
       if (same >= 3) done(); else setTimeout(look, 100);
     })();
   });
+  // measured where a slide comes to rest: no transition half way through (a sliding slide
+  // would seem to reach the arrows)
+  R.configure({transition: 'none', backgroundTransition: 'none'});
   const out = [];
   for (const s of R.getSlides()) {
     const i = R.getIndices(s);
@@ -79,6 +129,7 @@ _MEASURE = """() => new Promise(resolve => require(['vendor/reveal.js/dist/revea
     out.push({h: i.h, v: i.v || 0, height: s.scrollHeight, limit: R.getConfig().height,
               width: inkWidth(s), width_limit: R.getConfig().width,
               code, notes: !!s.querySelector('aside.notes'), notes_shown: notesShown,
+              controls: touchesControls(s), stepper_font: stepperFont(s), body_font: body,
               title: heading ? heading.textContent.replace('¶', '').trim() : ''});
   }
   R.slide(0, 0);
@@ -98,6 +149,9 @@ class Slide:
     code: bool
     notes: bool         # carries speaker notes (for the speaker view, key S)
     notes_shown: bool   # speaker notes visible on the slide itself
+    controls: bool          # reveal.js's navigation arrows touch its text or pictures
+    stepper_font: float | None   # the smallest text of its stepper, slide px (None: no stepper)
+    body_font: float        # the deck's body text, slide px
     title: str
 
     @property
@@ -105,13 +159,20 @@ class Slide:
         """Taller than the slide (it would scroll), or ink beyond its right edge (cut off)."""
         return self.height > self.limit + 1 or self.width > self.width_limit + 1
 
+    @property
+    def small_text(self) -> bool:
+        """A stepper on it draws text smaller than the deck's body text."""
+        return self.stepper_font is not None and self.stepper_font < self.body_font - 0.05
+
     def where(self) -> str:
         return f"{self.deck} slide {self.h}.{self.v} {self.title[:50]!r}"
 
 
-# A JS expression: every widget view stored in the page has been drawn.
+# A JS expression: every widget view stored in the page has been drawn, and every stepper the
+# page draws itself (tools/lecture_steppers.py) is set up.
 WIDGETS_DRAWN = """(document.querySelectorAll('.widget-subarea > .lm-Widget').length >=
-  document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length)"""
+  document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length
+  && [...document.querySelectorAll('.bptt-static')].every(s => s.dataset.ready === '1'))"""
 
 
 def launch(playwright, executable: str = CHROMIUM):
@@ -166,11 +227,13 @@ def measure(decks: list[Path], executable: str = CHROMIUM) -> list[Slide]:
 def table(slides: list[Slide]) -> str:
     """Per deck: slides, overflowing, showing code, with speaker notes; and the total."""
     decks = list(dict.fromkeys(s.deck for s in slides))
-    rows = [f"{'deck':<40} {'slides':>6} {'too big':>8} {'code':>5} {'notes':>5}"]
+    rows = [f"{'deck':<40} {'slides':>6} {'too big':>8} {'code':>5} {'notes':>5} {'arrows':>6} "
+            f"{'small':>5}"]
     for name in decks + ["total"]:
         group = [s for s in slides if name in ("total", s.deck)]
         rows.append(f"{name:<40} {len(group):>6} {sum(s.overflows for s in group):>8} "
-                    f"{sum(s.code for s in group):>5} {sum(s.notes for s in group):>5}")
+                    f"{sum(s.code for s in group):>5} {sum(s.notes for s in group):>5} "
+                    f"{sum(s.controls for s in group):>6} {sum(s.small_text for s in group):>5}")
     return "\n".join(rows)
 
 
@@ -184,7 +247,11 @@ def main(argv=None) -> int:
     for s in slides:
         if s.overflows:
             print(f"does not fit ({s.height} x {s.width:.0f} px): {s.where()}")
-    return 1 if any(s.overflows for s in slides) else 0
+        if s.controls:
+            print(f"the navigation arrows touch the content: {s.where()}")
+        if s.small_text:
+            print(f"stepper text {s.stepper_font} px < body {s.body_font} px: {s.where()}")
+    return 1 if any(s.overflows or s.controls or s.small_text for s in slides) else 0
 
 
 if __name__ == "__main__":

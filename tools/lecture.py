@@ -39,6 +39,7 @@ from tools.lecture_slides import (  # noqa: F401
     slide_titles,
     slides_exporter,
 )
+from tools.lecture_steppers import static_widgets
 from tools.lecture_vendor import (  # noqa: F401
     LOCAL_URLS,
     NPM_CACHE,
@@ -110,6 +111,7 @@ def export(kind: str, out: Path, notebooks: list[Path] | None = None,
     entries = []
     for path, nb in stored.items():
         nb = view_for(nb, kind)
+        static_widgets(nb)   # steppers stepped by a page script, no widget manager (lecture_steppers)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
         body = link_pages(body, exporter.file_extension)
         if kind == "slides":

@@ -18,7 +18,8 @@ SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 
 # Slides only, on top of reveal.js's 'white' theme and the notebook CSS: headings keep their
 # case (the theme's capitals would turn dE[idx] into DE[IDX]); figures (sized by lecture_view._size_figures)
-# and the steppers' pictures leave room for a title and a few lines on a 1280x720 slide; a
+# leave room for a title and a few lines on a 1280x720 slide (the steppers size themselves:
+# tools/lecture_steppers.py); a
 # figure's "What to notice" caption sits beside it when the figure leaves room, else below it;
 # no In/Out prompts (the input is hidden anyway); tighter tables, paragraphs and captions.
 SLIDES_CSS = """
@@ -32,9 +33,15 @@ SLIDES_CSS = """
   flex: 1 1 300px; }
 .reveal .jp-RenderedHTMLCommon table { font-size: 16px; line-height: 1.25; }
 .reveal .jp-RenderedHTMLCommon td, .reveal .jp-RenderedHTMLCommon th { padding: 2px 8px; }
-.reveal .bptt-frame svg { max-height: 360px !important; }
 .reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
 .reveal p { margin: 12px 0; }
+/* the navigation arrows in one column in the slide's right margin (Reveal margin 0.06: 38 px at
+   1280x720), where no slide content reaches: they never cover text or pictures */
+.reveal .controls { right: 8px; bottom: 8px; font-size: 6px; }
+.reveal .controls .navigate-up { right: 0; bottom: 10.8em; transform: none; }
+.reveal .controls .navigate-left { right: 0; bottom: 7.2em; transform: none; }
+.reveal .controls .navigate-right { right: 0; bottom: 3.6em; transform: none; }
+.reveal .controls .navigate-down { right: 0; bottom: 0; padding-bottom: 0; transform: none; }
 .reveal .jp-OutputArea-output.jp-RenderedMarkdown p { font-size: 17px; line-height: 1.35; margin: 4px 0; }
 """
 
@@ -52,7 +59,12 @@ MathJax.Hub.Config({CommonHTML: {linebreaks: {automatic: false}}});
 SLIDES_JS = """
 require(['vendor/reveal.js/dist/reveal.js'], function (Reveal) {
   function onWidget(event) { return !!(event.target.closest && event.target.closest('.jupyter-widgets')); }
-  function apply() { Reveal.configure({keyboardCondition: function (event) { return !onWidget(event); }}); }
+  function apply() {
+    // margin 0.06: a band right of the slide for the navigation arrows (SLIDES_CSS)
+    // (and no bouncing "tutorial" arrows: they would leave their column)
+    Reveal.configure({margin: 0.06, controlsTutorial: false,
+                      keyboardCondition: function (event) { return !onWidget(event); }});
+  }
   if (Reveal.isReady()) apply(); else Reveal.on('ready', apply);
 });
 """

@@ -18,6 +18,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from tools.widget_state import compact_widget_state
+
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MODEL_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -117,6 +119,7 @@ def _execute(path: Path, timeout: int) -> None:
             cell.outputs = coalesce_streams(cell.outputs)
     if not _has_widget_state(nb):
         nb.metadata.pop("widgets", None)
+    compact_widget_state(nb)   # properties at their defaults are not stored (tools/widget_state.py)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}
     write_stable(nb, path)

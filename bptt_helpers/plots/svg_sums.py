@@ -18,18 +18,17 @@ elements takes about a millisecond.
 
 from __future__ import annotations
 
-import base64
 import struct
 import zlib
 
 import numpy as np
 
 from .. import style
-from .svg import INK, MUTED, Svg, _num, diverging_colours
+from .svg import INK, MUTED, SMALL, Svg
 
 STEP_LIGHT, STEP_DARK = "#f6c9cf", "#5e1420"   # early and late steps, around style.BACKWARD
 UNREAD = "#bdbdbd"                              # outline of what is still to come
-SIGN_FRACTION = 0.02                            # |value| below this share of the scale: no sign mark
+SIGN_FRACTION = 0.05                            # |value| below this share of the scale: no sign mark
 MAX_CELLS = 400     # a bigger matrix is drawn as one small PNG, one pixel per cell (see heatmap)
 
 
@@ -54,8 +53,7 @@ def step_colours(T: int) -> list[str]:
 def ring(svg: Svg, cx: float, cy: float, r: float = 5.5, fill: str = "white", stroke: str = INK,
          width: float = 2.0) -> None:
     """A filled circle with a visible rim (the "sum so far" marker)."""
-    svg.parts.append(f'<circle cx="{_num(float(cx))}" cy="{_num(float(cy))}" r="{_num(float(r))}" '
-                     f'fill="{fill}" stroke="{stroke}" stroke-width="{_num(float(width))}"/>')
+    svg.circle(cx, cy, r, fill, stroke, float(width))
 
 
 def sign_mark(value: float, scale: float) -> str:
@@ -63,12 +61,6 @@ def sign_mark(value: float, scale: float) -> str:
     if not np.isfinite(value) or abs(value) < SIGN_FRACTION * scale:
         return ""
     return "+" if value > 0 else "−"
-
-
-def _text_on(colour: str) -> str:
-    """Ink that reads on a cell of this colour: white on dark cells, near-black otherwise."""
-    r, g, b = _rgb(colour)
-    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else INK
 
 
 def png_bytes(rgb) -> bytes:
@@ -87,7 +79,7 @@ def png_bytes(rgb) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw.tobytes(), 6)) + chunk(b"IEND", b""))
 
 
-def _diverging_rgb(matrix: np.ndarray, scale: float) -> np.ndarray:
+def diverging_rgb(matrix: np.ndarray, scale: float) -> np.ndarray:
     """(m, n, 3) uint8 colours of style.DIVERGING_CMAP for signed values in [-scale, scale]."""
     import matplotlib as mpl
 
@@ -99,83 +91,99 @@ def heatmap(svg: Svg, x: float, y: float, w: float, h: float, matrix, scale: flo
             signs: bool = True, outline: str | None = None, outline_width: float = 3.0) -> None:
     """A (m, n) matrix as m x n cells filling (x, y, w, h), blue < 0 < red on [-scale, scale].
 
-    signs: write "+" / "−" in each clearly non-zero cell (when the cells are big enough);
+    The cells are one embedded PNG of m x n pixels that the browser enlarges without smoothing
+    (``image-rendering: pixelated``): sharp-edged at any zoom, and a few hundred bytes.
+    signs: write "+" / "−" in each clearly non-zero cell when the cells are big enough for
+    16-unit marks (one text element per row and ink, the marks placed by their x positions);
     outline: a colour to frame the whole matrix with (e.g. the newest term), else a thin grey frame.
-    A matrix of more than MAX_CELLS cells (too small for signs anyway) is one embedded PNG of
-    m x n pixels that the browser enlarges without smoothing (``image-rendering: pixelated``):
-    the cells stay sharp-edged at any zoom, and the frame stays small and fast to write.
     """
-    matrix = np.asarray(matrix, dtype=np.float64)
-    if matrix.ndim != 2 or 0 in matrix.shape:
-        raise ValueError(f"matrix must be a non-empty 2-D array, got shape {matrix.shape}")
-    m, n = matrix.shape
+    heatmaps(svg, x, y, w, h, [matrix], scale, signs=signs, outlines=[outline],
+             outline_width=outline_width)
+
+
+def heatmaps(svg: Svg, x: float, y: float, w: float, h: float, matrices, scale: float,
+             gap: int = 1, signs: bool = True, outlines=None, outline_width: float = 3.0) -> float:
+    """Matrices of one shape side by side, each (w x h), ``gap`` cells apart, as ONE PNG (the gap
+    columns white), each with its signs and its frame (``outlines``: a colour per matrix, or
+    None for the thin grey frame). Returns the x where each next panel would start."""
+    matrices = [np.asarray(mat, dtype=np.float64) for mat in matrices]
+    if not matrices or any(mat.ndim != 2 or 0 in mat.shape for mat in matrices):
+        raise ValueError("matrix must be a non-empty 2-D array, got shapes "
+                         f"{[np.shape(mat) for mat in matrices]}")
+    m, n = matrices[0].shape
+    if any(mat.shape != (m, n) for mat in matrices):
+        raise ValueError(f"matrices must share one shape, got {[mat.shape for mat in matrices]}")
     cw, ch = w / n, h / m
-    if m * n > MAX_CELLS:
-        data = base64.b64encode(png_bytes(_diverging_rgb(matrix, scale))).decode("ascii")
-        svg.parts.append(f'<image x="{_num(float(x))}" y="{_num(float(y))}" width="{_num(float(w))}" '
-                         f'height="{_num(float(h))}" preserveAspectRatio="none" '
-                         f'style="image-rendering:pixelated" href="data:image/png;base64,{data}"/>')
-    else:
-        colours = diverging_colours(matrix, scale)
-        size = min(ch * 0.62, cw * 0.62, 16.0)
-        write = signs and size >= 8
-        for k, colour in enumerate(colours):
-            i, j = divmod(k, n)
-            svg.rect(x + j * cw, y + i * ch, cw + 0.3, ch + 0.3, fill=colour)   # +0.3: no hairline gaps
-            if write:
-                mark = sign_mark(matrix[i, j], scale)
-                if mark:
-                    svg.text(x + (j + 0.5) * cw, y + (i + 0.5) * ch, mark, size, "middle",
-                             _text_on(colour), weight="bold")
-    if outline:
-        svg.rect(x - outline_width / 2, y - outline_width / 2, w + outline_width, h + outline_width,
-                 stroke=outline, stroke_width=outline_width)
-    else:
-        svg.rect(x, y, w, h, stroke=MUTED, stroke_width=0.8)
+    rgbs = [diverging_rgb(mat, scale) for mat in matrices]
+    white = np.full((m, gap, 3), 255, dtype=np.uint8)
+    parts = []
+    for k, rgb in enumerate(rgbs):
+        parts += ([white] if k else []) + [rgb]
+    k = len(matrices)
+    svg.image_png(x, y, k * w + (k - 1) * gap * cw, h, png_bytes(np.concatenate(parts, axis=1)))
+    size = min(ch * 0.62, cw * 0.62, 18.0)
+    outlines = list(outlines) if outlines is not None else [None] * k
+    for k, (mat, rgb, outline) in enumerate(zip(matrices, rgbs, outlines, strict=True)):
+        px = x + k * (w + gap * cw)
+        if signs and size >= 16 and m * n <= MAX_CELLS:
+            light = (0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]) < 140
+            for ink in (INK, "white"):
+                for i in range(m):
+                    marks = [(px + (j + 0.5) * cw, sign_mark(mat[i, j], scale)) for j in range(n)
+                             if (ink == "white") == bool(light[i, j])]
+                    marks = [(mx, mark) for mx, mark in marks if mark]
+                    if marks:
+                        svg.text(0, round(y + (i + 0.5) * ch), "".join(mk for _, mk in marks), size,
+                                 "middle", ink, weight="bold", xs=[round(mx) for mx, _ in marks])
+        if outline:
+            svg.rect(px - outline_width / 2, y - outline_width / 2, w + outline_width,
+                     h + outline_width, stroke=outline, stroke_width=outline_width)
+        else:
+            svg.rect(px, y, w, h, stroke=MUTED, stroke_width=0.8)
+    return x + k * (w + gap * cw) + w + gap * cw
 
 
-def colour_bar(svg: Svg, x: float, y: float, h: float, scale: float, width: float = 14.0,
+def colour_bar(svg: Svg, x: float, y: float, h: float, scale: float, width: float = 16.0,
                fmt: str = "{:+.2g}") -> None:
     """A vertical key for :func:`heatmap` (+scale at the top, −scale at the bottom), labelled."""
-    steps = 24
-    values = np.linspace(scale, -scale, steps)
-    for k, colour in enumerate(diverging_colours(values, scale)):
-        svg.rect(x, y + k * h / steps, width, h / steps + 0.3, fill=colour)
+    values = np.linspace(scale, -scale, 24)[:, None]
+    svg.image_png(x, y, width, h, png_bytes(diverging_rgb(values, scale)))
     svg.rect(x, y, width, h, stroke=MUTED, stroke_width=0.8)
-    for value, yy in ((scale, y), (0.0, y + h / 2), (-scale, y + h)):
-        svg.line(x + width, yy, x + width + 4, yy, MUTED, 1)
+    marks = ((scale, y), (0.0, y + h / 2), (-scale, y + h))
+    svg.lines([(x + width, yy, x + width + 5, yy) for _, yy in marks], MUTED, 1)
+    for value, yy in marks:
         label = "0" if value == 0 else fmt.format(value).replace("-", "−")
-        svg.text(x + width + 7, yy, label, 11, "start", MUTED, mono=True)
-    svg.text(x + width / 2, y - 12, "+ red", 11, "middle", INK)
-    svg.text(x + width / 2, y + h + 13, "− blue", 11, "middle", INK)
+        svg.text(x + width + 8, yy, label, SMALL, "start", MUTED, mono=True)
+    svg.text(x + width / 2, y - 14, "+ red", SMALL, "middle", INK)
+    svg.text(x + width / 2, y + h + 16, "− blue", SMALL, "middle", INK)
 
 
 def step_strip(svg: Svg, x: float, y: float, w: float, T: int, t: int, colours=None,
-               label: str = "steps added") -> float:
-    """Steps 1..T as small boxes from (x, y), at most ``w`` wide: 1..t filled, t outlined thick.
+               label: str = "steps added", first: int = 1) -> float:
+    """Terms 1..T as small boxes from (x, y), at most ``w`` wide: 1..t filled, t outlined thick,
+    numbered from ``first`` (the index the sum gives its first term: 1, or 0 for W).
 
-    colours: one fill per step (default light grey); steps after t are white with a dashed
+    colours: one fill per step (default light grey); terms after t are white with a dashed
     outline. Returns the y just below the strip and its numbers.
     """
     if not 0 <= t <= T:
         raise ValueError(f"t must lie in 0..{T}, got {t}")
-    svg.text(x, y + 6, label, 12, "start", INK)
+    svg.text(x, y + 6, label, SMALL, "start", INK)
     y += 19
-    pitch = min(26.0, w / T)
-    side = max(pitch - 3, 2.0)
-    numbered = set(range(1, T + 1)) if pitch >= 18 else {1, T, t} - {0}
-    for s in range(1, T + 1):
-        bx = x + (s - 1) * pitch
-        if s <= t:
-            fill = colours[s - 1] if colours is not None else "#d9d9d9"
-            svg.rect(bx, y, side, side, fill=fill, stroke=INK if s == t else "white",
-                     stroke_width=1)
-        else:
-            svg.rect(bx, y, side, side, fill="white", stroke=UNREAD, stroke_width=1, dash="3 2")
+    pitch = min(30.0, w / T)
+    side = max(pitch - 4, 2.0)
+    numbered = set(range(1, T + 1)) if pitch >= 26 else {1, T, t} - {0}
+    boxes = [(s, x + (s - 1) * pitch) for s in range(1, T + 1)]
+    for _, bx in boxes:             # shared: the empty boxes and their numbers
+        svg.rect(bx, y, side, side, fill="white", stroke=UNREAD, stroke_width=1, dash="3 2")
+    for s, bx in boxes:
         if s in numbered:
-            svg.text(bx + side / 2, y + side + 9, str(s), 10, "middle",
-                     INK if s <= t else MUTED, weight="bold" if s == t else None)
+            svg.text(bx + side / 2, y + side + 11, str(s - 1 + first), SMALL, "middle", MUTED)
+    for s, bx in boxes[:t]:         # this step: the terms added so far, filled
+        fill = colours[s - 1] if colours is not None else "#d9d9d9"
+        svg.rect(bx, y, side, side, fill=fill, stroke=INK if s == t else "white", stroke_width=1)
     if t:
         bx = x + (t - 1) * pitch
         svg.rect(bx - 2, y - 2, side + 4, side + 4, stroke=style.HIGHLIGHT, stroke_width=3)
-    return y + side + 18
+        svg.text(bx + side / 2, y + side + 11, str(t - 1 + first), SMALL, "middle", INK, weight="bold")
+    return y + side + 22

@@ -18,12 +18,11 @@ from .. import style
 from ..forward_pass import ForwardCache
 from ..lessons.embedding_views import dE_contributions
 from ..params import Params
-from ..plots.svg import INK, MUTED, Svg
+from ..plots.svg import INK, MUTED, SMALL, TEXT, TITLE, WIDTH, Svg
 from ..plots.svg_sums import UNREAD, colour_bar, heatmap
 from . import check_int, check_view
-from .frames import FrameStepper, frame_html
+from .frames import Frame, FrameStepper
 
-WIDTH = 940          # natural width of the picture (user units = CSS px)
 N_SHOWN = 6          # entries of a row written out in the readout (lines fit a projector)
 
 
@@ -114,7 +113,7 @@ def readout(view: dict) -> str:
     caption = (view["caption"].replace(" time, ", " time,\n  ", 1)
                .replace(" All τ terms added", "\n  All τ terms added"))
     times = view["times_read"]
-    term_name = f"term of step {view['step']}"
+    term_name = f"term of t = {view['step']}"
     row_name = f"row {name} ({times} term{'s' if times != 1 else ''})"
     w = max(len(term_name), len(row_name))
     return "\n".join([caption,
@@ -150,74 +149,74 @@ def step_picture(view: dict) -> Svg:
     running = np.asarray(view["running"])
     d = running.shape[1]
     n_rows = len(rows)
-    rh = min(26.0, 240.0 / n_rows)
-    heat_y = 166.0
-    height = heat_y + max(n_rows * rh, 90.0) + 34     # 90: room for the colour bar
+    rh = min(26.0, 220.0 / n_rows)
+    heat_y = 196.0
+    height = heat_y + max(n_rows * rh, 110.0) + 34     # 110: room for the colour bar
     svg = Svg(WIDTH, height, step_label(view))
-    what = ("nothing read yet" if step == 0 else f"step {step} of τ = {T}"
-            + (": all terms added" if view["complete"] else ""))
-    svg.text(12, 14, f"dL/dE, one term per token read (eq 3.21): {what}", 15, weight="bold")
-
-    # the sequence, one box per token
-    x0, seq_y = 150.0, 48.0
+    x0, seq_y = 176.0, 54.0
     pitch = min(44.0, (WIDTH - x0 - 20) / T)
     side = pitch - 4
-    size = min(18.0, side * 0.6)
-    svg.text(x0 - 12, seq_y + 15, "tokens read", 13, "end", INK)
-    for k, char in enumerate(view["text"]):
-        s = k + 1
-        bx = x0 + k * pitch
-        if s == step:
-            svg.rect(bx, seq_y, side, 30, fill=style.HIGHLIGHT, stroke=INK, stroke_width=2.5, rx=3)
-            svg.text(bx + side / 2, seq_y - 10, f"▼ t = {s}", 12, "middle", INK, weight="bold")
-        elif s < step:
-            svg.rect(bx, seq_y, side, 30, fill="#e6e6e6", stroke=MUTED, stroke_width=1, rx=3)
-        else:
-            svg.rect(bx, seq_y, side, 30, fill="white", stroke=UNREAD, stroke_width=1, rx=3,
-                     dash="3 2")
-        svg.text(bx + side / 2, seq_y + 15, _label(char), size, "middle",
-                 INK if s <= step else MUTED, mono=True, weight="bold" if s == step else None)
-        if pitch >= 18 or s in (1, T, step):
-            svg.text(bx + side / 2, seq_y + 40, str(s), 10, "middle", INK if s <= step else MUTED)
-
-    # the term of step t: one row of d entries
+    size = min(18.0, max(side * 0.6, SMALL))
     cw = min(56.0, 440.0 / d)
     hw = cw * d
-    term_y = 108.0
-    if step:
-        svg.text(x0 - 12, term_y + 12, f"term of step {step}", 13, "end", INK, weight="bold")
-        heatmap(svg, x0, term_y, hw, 24, np.asarray(view["term"])[None, :], vmax,
-                outline=style.HIGHLIGHT, outline_width=2.5)
-        svg.text(x0 + hw + 12, term_y + 12, f"is added to row {_label(view['label'])!r} ▼", 13,
-                 "start", INK)
-    else:
-        svg.text(x0 - 12, term_y + 12, "term", 13, "end", MUTED)
-        svg.rect(x0, term_y, hw, 24, fill="white", stroke=UNREAD, stroke_width=1, dash="3 2")
-        svg.text(x0 + hw / 2, term_y + 12, "no term yet (t = 0)", 12, "middle", MUTED)
+    term_y, term_h = 124.0, 28.0
 
-    # the running sum, rows the sequence reads
-    svg.text(x0, heat_y - 14, f"running dL/dE, the {n_rows} rows this sequence reads "
-             f"(the other {view['untouched_rows']} rows stay 0)", 13, "start", INK)
+    # every frame alike: the boxes as still to come, the tokens, their numbers, the row labels
+    for k in range(T):
+        svg.rect(x0 + k * pitch, seq_y, side, 32, fill="white", stroke=UNREAD, stroke_width=1, rx=3,
+                 dash="3 2")
+    svg.text(x0 - 12, seq_y + 16, "tokens read", TEXT, "end", INK)
+    svg.text(x0, heat_y - 18, f"running dL/dE, the {n_rows} rows this sequence reads "
+             f"(the other {view['untouched_rows']} rows stay 0)", SMALL, "start", INK)
+    svg.text(x0 + hw / 2, heat_y + n_rows * rh + 16, f"d_model columns ({d})", SMALL, "middle", MUTED)
+    colour_bar(svg, WIDTH - 100, heat_y, max(n_rows * rh, 110.0), vmax)
+    label_size = max(min(16.0, rh * 0.62), 9.0)
+    every = max(1, int(np.ceil(16.0 / rh)))            # thin the labels of many rows
+    for i, label in enumerate(view["row_labels"]):
+        if i % every == 0:
+            svg.text(x0 - 12, heat_y + (i + 0.5) * rh, repr(_label(label)), label_size, "end", INK,
+                     mono=True)
+    # this step: the tokens read so far, the one read now, its term, the rows
+    what = ("t = 0, nothing read yet" if step == 0 else f"step t = {step} of τ = {T}"
+            + (": all terms added" if view["complete"] else ""))
+    svg.text(12, 14, f"dL/dE, one term per token read (eq 3.21): {what}", TITLE, weight="bold")
+    for k in range(step):
+        current = k + 1 == step
+        svg.rect(x0 + k * pitch, seq_y, side, 32, fill=style.HIGHLIGHT if current else "#e6e6e6",
+                 stroke=INK if current else MUTED, stroke_width=2.5 if current else 1, rx=3)
+    if step:
+        svg.text(x0 + (step - 1) * pitch + side / 2, seq_y - 14, f"▼ t = {step}", SMALL, "middle",
+                 INK, weight="bold")
+    for k, char in enumerate(view["text"]):            # (drawn over the boxes)
+        svg.text(x0 + k * pitch + side / 2, seq_y + 16, _label(char), size, "middle", INK, mono=True)
+    for k in range(T):
+        s = k + 1
+        if pitch >= 22 or s in (1, T, step):
+            svg.text(x0 + k * pitch + side / 2, seq_y + 44, str(s), SMALL, "middle",
+                     INK if s <= step else MUTED)
+    if step:
+        svg.text(x0 - 12, term_y + term_h / 2, f"term of t = {step}", TEXT, "end", INK, weight="bold")
+        heatmap(svg, x0, term_y, hw, term_h, np.asarray(view["term"])[None, :], vmax,
+                outline=style.HIGHLIGHT, outline_width=2.5)
+        svg.text(x0 + hw + 12, term_y + term_h / 2, f"is added to row {_label(view['label'])!r} ▼",
+                 TEXT, "start", INK)
+    else:
+        svg.text(x0 - 12, term_y + term_h / 2, "term", TEXT, "end", MUTED)
+        svg.rect(x0, term_y, hw, term_h, fill="white", stroke=UNREAD, stroke_width=1, dash="3 2")
+        svg.text(x0 + hw / 2, term_y + term_h / 2, "no term yet: nothing read", SMALL, "middle", MUTED)
     heatmap(svg, x0, heat_y, hw, n_rows * rh, running[rows], vmax)
-    label_size = max(min(14.0, rh * 0.62), 9.0)
-    every = max(1, int(np.ceil(11.0 / rh)))            # thin the labels of many rows
-    for i, (row, label, count) in enumerate(zip(rows, view["row_labels"], counts, strict=True)):
-        y = heat_y + (i + 0.5) * rh
+    for i, (row, count) in enumerate(zip(rows, counts, strict=True)):
         current = row == view["token"]
         if i % every and not current:
             continue
-        svg.text(x0 - 12, y, repr(_label(label)), label_size, "end", INK, mono=True,
-                 weight="bold" if current else None)
         terms = f"{count} term{'s' if count != 1 else ''}"
         if current:
             terms += "  ◀ +1 added" if view["times_read"] > 1 else "  ◀ its first"
-        svg.text(x0 + hw + 12, y, terms, label_size, "start", INK if count else MUTED,
-                 weight="bold" if current else None)
+        svg.text(x0 + hw + 12, heat_y + (i + 0.5) * rh, terms, label_size, "start",
+                 INK if count else MUTED, weight="bold" if current else None)
     if view["token"] is not None:
         k = rows.index(view["token"])
         svg.rect(x0 - 2, heat_y + k * rh - 2, hw + 4, rh + 4, stroke=style.HIGHLIGHT, stroke_width=3.5)
-    svg.text(x0 + hw / 2, heat_y + n_rows * rh + 14, f"d_model columns ({d})", 12, "middle", MUTED)
-    colour_bar(svg, WIDTH - 80, heat_y, max(n_rows * rh, 90.0), vmax)
     return svg
 
 
@@ -237,15 +236,15 @@ class EmbeddingRowsStepper:
         self._view(step)  # validate the arguments now
         self.T = T = cache.T
         self.views = [self._view(t) for t in range(T + 1)]
-        self.frames = [frame_html(readout(v), step_picture(v).markup(str(t)), str(t))
-                       for t, v in enumerate(self.views)]
+        frames = [Frame(readout(v), step_picture(v), str(t)) for t, v in enumerate(self.views)]
         self.player = FrameStepper(
-            self.frames, [str(t) for t in range(T + 1)], start=int(step), description="t",
+            frames, [str(t) for t in range(T + 1)], start=int(step), description="t",
             name="the tokens read, t = 0 to τ", interval=interval,
             fallback=f"Embedding-rows stepper: the rows of dL/dE fill up as the τ = {T} tokens are "
                      "read (run the cell to step).")
         self.slider, self.play = self.player.slider, self.player.play
         self.widget = self.player.widget   # its text fallback is the player's friendly line
+        self.frames = self.player.frames
 
     @property
     def step(self) -> int:

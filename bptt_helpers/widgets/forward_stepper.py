@@ -17,10 +17,11 @@ import numpy as np
 from .. import style
 from ..data import CharVocab
 from ..forward_pass import ForwardCache
-from ..plots.svg import INK, MUTED, Box, Svg, diverging_colours, nice_ticks, step_ticks
+from ..plots.svg import INK, MUTED, SMALL, TEXT, WIDTH, Box, Svg, nice_ticks, step_ticks
 from ..plots.svg_graph import draw_graph
+from ..plots.svg_sums import diverging_rgb, png_bytes
 from . import check_int, check_sequence_cache, check_view
-from .frames import FrameStepper, frame_html
+from .frames import Frame, FrameStepper
 
 N_SHOWN = 4  # entries of a vector written out in the text view
 
@@ -91,39 +92,43 @@ def forward_step_view(cache: ForwardCache, vocab: CharVocab, t: int, top_k: int 
 
 
 def _vec(v: np.ndarray) -> str:
-    """The first few entries of a vector, e.g. '[ 0.1234 -0.5000  0.0100  0.9000 …] (16)'."""
+    """The first few entries of a vector, e.g. '[+0.123 -0.500 +0.010 +0.900 …] (16)'."""
     head = " ".join(f"{value:+.3f}" for value in v[:N_SHOWN])
     more = " …" if v.size > N_SHOWN else ""
-    return f"[{head}{more}]  ({v.size} entries)"
+    return f"[{head}{more}] ({v.size})"
 
 
 def _char(c: str) -> str:
     return repr(c)
 
 
+def _before(view: dict) -> str:
+    """What was read before step t: 'the first token: nothing before it' at t = 1."""
+    context = view["context"][:-1]
+    return "the first token: nothing before it" if not context else f"after {_char(context[-12:])}"
+
+
 def step_lines(view: dict) -> list[tuple[str, str, str]]:
-    """The rows shown for step t: (quantity, equation, value)."""
+    """The rows shown for step t under its heading line: (quantity, equation, value)."""
     t = view["t"]
     top = ",  ".join(f"{_char(c)} {p:.3f}" for c, p in view["top"])
     return [
-        ("input", "token(t)", f"{_char(view['input_char'])} (id {view['input_id']}), "
-                              f"after {_char(view['context'][:-1][-12:])}"),
         (f"x({t})", "(1.3) E[token]", f"{_vec(view['x'])}  norm {view['x_norm']:.3f}"),
         (f"a({t})", "(1.4) h W^T + x U^T + b", f"{_vec(view['a'])}  norm {view['a_norm']:.3f}"),
         (f"h({t})", "(1.5) tanh(a)", f"{_vec(view['h'])}  norm {view['h_norm']:.3f}"),
-        (f"ŷ({t})", "(1.6)-(1.7) top guesses", top),
-        ("target", "y(t), the next token", f"{_char(view['target_char'])}: ŷ = "
-                                           f"{view['target_prob']:.4f}, rank {view['target_rank']}"),
-        (f"L({t})", "(1.1) -log ŷ[y]", f"{view['loss_t']:.4f}"),
-        ("mean so far", f"(1/{t}) Σ_s≤{t} L(s)", f"{view['running_mean']:.4f}"
-                                                  f"   (L over all τ = {view['tau']}: {view['loss']:.4f})"),
+        (f"ŷ({t})", "(1.6)-(1.7) top guesses", f"{top};  target {_char(view['target_char'])}: "
+                                                f"{view['target_prob']:.4f}, rank {view['target_rank']}"),
+        (f"L({t})", "(1.1) -log ŷ[y]", f"{view['loss_t']:.4f};  mean so far {view['running_mean']:.4f}"
+                                       f"  (L over all τ = {view['tau']}: {view['loss']:.4f})"),
     ]
 
 
 def step_text(view: dict) -> str:
-    """Plain text for step t, one quantity per line."""
-    head = f"step t = {view['t']} of τ = {view['tau']}"
-    return "\n".join([head] + [f"  {q:<12}{eq:<26}{value}" for q, eq, value in step_lines(view)])
+    """Plain text for step t: a heading line (the step, its input and target), then one
+    quantity per line."""
+    head = (f"step t = {view['t']} of τ = {view['tau']}: input {_char(view['input_char'])} "
+            f"(id {view['input_id']}), {_before(view)}; target {_char(view['target_char'])}")
+    return "\n".join([head] + [f"  {q:<6} {eq:<24} {value}" for q, eq, value in step_lines(view)])
 
 
 def step_label(view: dict) -> str:
@@ -136,36 +141,40 @@ def step_label(view: dict) -> str:
             f"so far is {view['running_mean']:.3f}.")
 
 
+HEIGHT = 384   # Figure 1 (261) and, under it, the three panels
+
+
 def step_picture(view: dict, token_labels=None) -> Svg:
     """Figure 1 with column t highlighted, above x/a/h, the top guesses and the losses so far."""
     check_view(view, ("t", "tau", "x", "a", "h", "top", "target_char", "target_prob", "all_losses",
                       "running_mean"), "forward_step_view")
     t, tau = view["t"], view["tau"]
-    svg = Svg(940, 450, step_label(view))
-    draw_graph(svg, 0, 0, 940, tau, t, "forward", token_labels)
-    top = 300.0
+    svg = Svg(WIDTH, HEIGHT, step_label(view))
+    top = draw_graph(svg, 0, 0, WIDTH, tau, t, "forward", token_labels) + 22
+    _losses_so_far(svg, 672, top, view)
+    _top_guesses(svg, 400, top, view)
     _vector_rows(svg, 0, top, [("x", view["x"]), ("a", view["a"]), ("h", view["h"])], t)
-    _top_guesses(svg, 430, top, view)
-    _losses_so_far(svg, 700, top, view)
     return svg
 
 
 def _vector_rows(svg: Svg, x0: float, y0: float, rows, t: int) -> None:
-    """x(t), a(t), h(t) as rows of coloured cells (blue negative, red positive), norms beside."""
-    box_x, box_w, row_h = x0 + 48, 250.0, 26.0
-    svg.text(x0, y0 - 14, "(1.3) x, (1.4) a, (1.5) h", 14, weight="bold")
+    """x(t), a(t), h(t) as rows of coloured cells (blue negative, red positive; one small PNG
+    each, sharp at any zoom), their norms beside."""
+    box_x, box_w, row_h = x0 + 40, 236.0, 16.0
+    svg.text(x0, y0, "(1.3) x, (1.4) a, (1.5) h", TEXT, weight="bold")
     vmax = max(float(np.max(np.abs(v))) for _, v in rows) or 1.0
-    width = max(v.size for _, v in rows)
-    cell = box_w / width
-    for i, (name, v) in enumerate(rows):
-        y = y0 + 8 + i * (row_h + 8)
-        svg.text(x0 + 40, y + row_h / 2, name, 13, "end", sup=f"({t})")
-        for j, colour in enumerate(diverging_colours(v, vmax)):
-            svg.rect(box_x + j * cell, y, cell, row_h, fill=colour)
+    cell = box_w / max(v.size for _, v in rows)
+    ys = [y0 + 12 + i * (row_h + 5) for i in range(len(rows))]
+    for y, (name, _) in zip(ys, rows, strict=True):
+        svg.text(x0 + 32, y + row_h / 2, name, SMALL, "end", sup=f"({t})")
+    for y, (_, v) in zip(ys, rows, strict=True):
+        svg.image_png(box_x, y, v.size * cell, row_h, png_bytes(diverging_rgb(v[None, :], vmax)))
+    for y, (_, v) in zip(ys, rows, strict=True):
         svg.rect(box_x, y, v.size * cell, row_h, stroke=MUTED, stroke_width=0.8)
-        svg.text(box_x + box_w + 8, y + row_h / 2, f"‖·‖ {np.linalg.norm(v):.2f}", 12, mono=True)
-    y = y0 + 8 + 3 * (row_h + 8) + 6
-    svg.text(box_x, y, f"blue < 0 < red, |value| up to {vmax:.2f}", 11, fill=MUTED)
+    for y, (_, v) in zip(ys, rows, strict=True):
+        svg.text(box_x + box_w + 8, y + row_h / 2, f"‖·‖ {np.linalg.norm(v):.2f}", SMALL, mono=True)
+    svg.text(box_x, y0 + 12 + 3 * (row_h + 5) + 6, f"blue < 0 < red, |value| ≤ {vmax:.2f}", SMALL,
+             fill=MUTED)
 
 
 def _top_guesses(svg: Svg, x0: float, y0: float, view: dict) -> None:
@@ -174,25 +183,30 @@ def _top_guesses(svg: Svg, x0: float, y0: float, view: dict) -> None:
     rows = [(c, p, c == view["target_char"]) for c, p in view["top"]]
     if not any(is_target for _, _, is_target in rows):
         rows.append((view["target_char"], view["target_prob"], True))
-    svg.text(x0, y0 - 14, f"ŷ({t}): top guesses", 14, weight="bold")
-    box = Box(svg, x0 + 58, y0 + 4, 130, 26.0 * len(rows),
+    svg.text(x0, y0, f"ŷ({t}): top guesses", TEXT, weight="bold")
+    box = Box(svg, x0 + 48, y0 + 12, 110, 21.0 * len(rows),
               xlim=(0, min(1.0, 1.3 * max(p for _, p, _ in rows))))
-    for i, (c, p, is_target) in enumerate(rows):
-        y = y0 + 8 + i * 26
-        svg.text(box.x - 8, y + 9, _char(c), 13, "end", mono=True)
-        svg.rect(box.x, y, box.X(p) - box.x, 18, fill=style.HIGHLIGHT if is_target else style.FORWARD)
-        svg.text(box.X(p) + 5, y + 9, f"{p:.3f}" + ("  target" if is_target else ""), 12,
+    ys = [y0 + 13 + i * 21 for i in range(len(rows))]
+    for y, (c, _, _) in zip(ys, rows, strict=True):
+        svg.text(box.x - 8, y + 8, _char(c), SMALL, "end", mono=True)
+    for y, (_, p, is_target) in zip(ys, rows, strict=True):
+        svg.rect(box.x, y, box.X(p) - box.x, 16, fill=style.HIGHLIGHT if is_target else style.FORWARD)
+    for y, (_, p, is_target) in zip(ys, rows, strict=True):
+        svg.text(box.X(p) + 5, y + 8, f"{p:.3f}" + ("  target" if is_target else ""), SMALL,
                  weight="bold" if is_target else None)
     box.frame(bottom=False)
 
 
 def _losses_so_far(svg: Svg, x0: float, y0: float, view: dict) -> None:
-    """Bars L(1..t) on axes for all τ steps (step t orange and outlined), the mean dashed."""
+    """Bars L(1..τ) on fixed axes, drawn from step 1 to t (step t orange and outlined); the mean
+    so far dashed. The axes come first: every frame shares them."""
     t, tau, losses = view["t"], view["tau"], np.asarray(view["all_losses"])
-    span = "L(1)" if t == 1 else f"L(1..{t})"
-    svg.text(x0, y0 - 14, f"losses {span} so far", 14, weight="bold")
-    box = Box(svg, x0 + 34, y0 + 4, 200, 92, xlim=(0.4, tau + 0.6),
-              ylim=(0, float(losses.max()) * 1.25))
+    box = Box(svg, x0 + 28, y0 + 16, 254, 52, xlim=(0.4, tau + 0.6),
+              ylim=(0, float(losses.max()) * 1.15))
+    box.frame()
+    box.xticks(step_ticks(tau))
+    box.yticks(nice_ticks(0, box.ylim[1], 3))
+    svg.text(x0, y0, f"L(s) so far, mean {view['running_mean']:.3f}", TEXT, weight="bold")
     bar = 0.7 * box.w / tau
     for s in range(1, t + 1):
         current = s == t
@@ -201,12 +215,6 @@ def _losses_so_far(svg: Svg, x0: float, y0: float, view: dict) -> None:
                  stroke=INK if current else None, stroke_width=1.2 if current else None)
     mean_y = box.Y(view["running_mean"])
     svg.line(box.x, mean_y, box.x + box.w, mean_y, style.FORWARD, 1.5, dash="6 4")
-    svg.text(box.x + 4, box.y - 2, f"mean so far {view['running_mean']:.3f} (dashed)", 11,
-             fill=INK)
-    box.frame()
-    box.xticks(step_ticks(tau))
-    box.xlabel("step s")
-    box.yticks(nice_ticks(0, box.ylim[1], 4))
 
 
 class ForwardStepper:
@@ -224,13 +232,14 @@ class ForwardStepper:
         tau = self.tau = cache.T
         self.views = {t: forward_step_view(cache, vocab, t, top_k) for t in range(1, tau + 1)}
         self.token_labels = list(vocab.decode(cache.inputs))
-        self.frames = {t: frame_html(step_text(v), step_picture(v, self.token_labels).markup(str(t)),
-                                     str(t)) for t, v in self.views.items()}
+        frames = [Frame(step_text(self.views[t]), step_picture(self.views[t], self.token_labels), str(t))
+                  for t in range(1, tau + 1)]
         self.player = FrameStepper(
-            [self.frames[t] for t in range(1, tau + 1)], [str(t) for t in range(1, tau + 1)],
+            frames, [str(t) for t in range(1, tau + 1)],
             start=0, description="step t", name="the forward pass, t = 1 to τ", interval=interval,
             fallback=f"Forward stepper: t = 1..{tau} of the forward pass (run the cell to step through it).")
         self.slider, self.play, self.widget = self.player.slider, self.player.play, self.player.widget
+        self.frames = dict(zip(range(1, tau + 1), self.player.frames, strict=True))
 
     @property
     def t(self) -> int:

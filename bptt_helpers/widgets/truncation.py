@@ -17,9 +17,21 @@ import numpy as np
 from .. import style
 from ..lessons.long_range import input_grad
 from ..lessons.truncated import chunk_bounds, full_grads, relative_error, truncated_grads
-from ..plots.svg import INK, Box, Svg, log_ticks, nice_ticks, power_label, step_ticks
+from ..plots.svg import (
+    INK,
+    SMALL,
+    TITLE,
+    WIDTH,
+    Box,
+    Svg,
+    log_ticks,
+    nice_ticks,
+    power_label,
+    step_ticks,
+    text_width,
+)
 from . import check_int, check_view
-from .frames import FrameStepper, frame_html
+from .frames import Frame, FrameStepper, frame_html
 
 
 def _norms_over_time(dh: np.ndarray) -> np.ndarray:
@@ -110,84 +122,87 @@ def view_text(view: dict) -> str:
     """The readout for one k: how τ is cut, then the relative errors and the losses, aligned."""
     view = _check_view(view)
     head = f"k = {view['k']}: {chunks_text(view['k'], view['tau'], len(view['bounds']))}"
-    rows = [("relative error vs full BPTT", "carry h", "reset h"),
+    rows = [("error vs full BPTT", "carry h", "reset h"),
             ("dL/dW", f"{view['dW_carry']:.1e}", f"{view['dW_reset']:.1e}"),
-            ("first token's dL/dx(1)", f"{view['dx1_carry']:.1e}", f"{view['dx1_reset']:.1e}"),
-            (f"loss (full BPTT {view['loss_full']:.4f})", f"{view['loss_carry']:.4f}",
+            ("dL/dx(1), 1st token", f"{view['dx1_carry']:.1e}", f"{view['dx1_reset']:.1e}"),
+            (f"loss (full {view['loss_full']:.4f})", f"{view['loss_carry']:.4f}",
              f"{view['loss_reset']:.4f}")]
-    return "\n".join([head] + [f"  {a:<30}{b:>9}  {c:>9}" for a, b, c in rows])
+    return "\n".join([head] + [f"  {a:<20}{b:>8} {c:>8}" for a, b, c in rows])
 
 
 def step_label(view: dict) -> str:
     """The text alternative of the picture for one k: what it shows and what to notice."""
     view = _check_view(view)
-    k, tau, n = view["k"], view["tau"], len(view["bounds"])
+    k, n = view["k"], len(view["bounds"])
+    errors = (f"dL/dW carry {view['dW_carry']:.1e}, reset {view['dW_reset']:.1e}; the first "
+              f"token's dL/dx(1) {view['dx1_carry']:.1e}")
     if n == 1:
-        left = (f"With k = τ = {tau} there is one chunk: truncated BPTT, carry or reset, is full BPTT "
-                "and the three curves coincide.")
-    else:
-        left = (f"Left: ‖dL/dh(t)‖ for t = 1 to {tau}, full BPTT against truncated BPTT with k = {k} "
-                f"({n} chunks, boundaries dashed), h carried or reset; the truncated gradient drops at "
-                "the end of every chunk, where the signal from the next chunk is cut off.")
-    return (left + f" Right: the relative error against full BPTT for k = 1 to {tau - 1} on a log "
-            f"axis, k = {k} marked: dL/dW carry {view['dW_carry']:.1e}, reset {view['dW_reset']:.1e}; "
-            f"the first token's dL/dx(1) {view['dx1_carry']:.1e}.")
+        return (f"k = {k} = τ: one chunk, so truncated BPTT, carry or reset, is full BPTT: the three "
+                f"curves of ‖dL/dh(t)‖ coincide and every error is 0 ({errors}). Right: the errors "
+                "of every shorter k on a log axis.")
+    return (f"k = {k}: ‖dL/dh(t)‖ of truncated BPTT ({n} chunks; h carried or reset) drops at "
+            f"every chunk's end, below full BPTT. Errors against full BPTT (all k, log axis): {errors}.")
 
 
-# (label, colour, dash, marker): the lines differ by style and marker, not by colour only
+# (label, colour, dash, marker): the lines differ by style and marker, not by colour only.
+# Where carry and reset coincide both stay visible: reset is a wide pale band with hollow
+# triangles, carry a thin line with small dots drawn over it.
 FULL = ("full BPTT", style.BACKWARD, None, None)
 CARRY = ("carry h", style.FORWARD, None, "o")
-RESET = ("reset h", "#2a7d73", "2 3", "^")
-ERR_SERIES = (("dW_carry", "dL/dW, carry h", style.FORWARD, None, "o"),
-              ("dW_reset", "dL/dW, reset h", "#2a7d73", "2 3", "^"),
-              ("dx1_carry", "first token's dL/dx(1)", style.BACKWARD, "7 4", "s"))
-WIDTH, HEIGHT = 940, 330
+RESET = ("reset h", "#2a7d73", None, "^")
+ERR_SERIES = (("dW_carry", "dL/dW carry", style.FORWARD, None, "o"),
+              ("dW_reset", "dL/dW reset", "#2a7d73", "2 3", "^"),
+              ("dx1_carry", "dL/dx(1)", style.BACKWARD, "7 4", "s"))
+HEIGHT = 376
 
 
-def _legend(svg: Svg, x: float, y: float, items, gap: float = 18) -> None:
+def _legend(svg: Svg, x: float, y: float, items, gap: float = 14) -> None:
     """One row of legend entries (a line sample with its marker, then the label), from x at y."""
     for label, colour, dash, marker in items:
-        svg.line(x, y, x + 26, y, colour, 2.6 if marker is None else 1.8, dash)
-        if marker:
-            svg.marker(x + 13, y, marker, 7, colour)
-        svg.text(x + 32, y, label, 12)
-        x += 32 + 7.2 * len(label) + gap
+        if label == RESET[0]:
+            _reset_sample(svg, x, y)
+        else:
+            svg.polyline([(x, y), (x + 26, y)], colour, 2.6 if marker is None else 1.8,
+                         dash, marker=marker, marker_size=7)
+        svg.text(x + 38, y, label, SMALL)
+        x += 38 + text_width(label, SMALL) + gap
+
+
+def _reset_sample(svg: Svg, x: float, y: float) -> None:
+    svg.polyline([(x, y), (x + 26, y)], RESET[1] + "59", 9, marker="^", marker_size=11, hollow=True)
 
 
 def _series(svg: Svg, box: Box, xs, ys, colour, dash, marker, width=1.8) -> None:
     points = [(box.X(x), box.Y(y)) for x, y in zip(xs, ys, strict=True)]
-    if len(points) > 1:
-        svg.polyline(points, colour, width, dash)
-    if marker:
-        for px, py in points:
-            svg.marker(px, py, marker, 6, colour)
+    svg.polyline(points, colour, width, dash, marker=marker, marker_size=6, digits=0)
+
+
+def _reset_series(svg: Svg, box: Box, xs, ys) -> None:
+    points = [(box.X(x), box.Y(y)) for x, y in zip(xs, ys, strict=True)]
+    # the band, teal at 35 %, and hollow teal triangles at its points
+    svg.polyline(points, RESET[1] + "59", 9, marker="^", marker_size=11, hollow=True, digits=0)
 
 
 def view_picture(view: dict, table: dict) -> Svg:
-    """Left: the per-step gradient norms with chunk boundaries; right: error against k."""
+    """Left: the per-step gradient norms with chunk boundaries; right: error against k. What is
+    the same for every k comes first (the axes, full BPTT, the right panel's curves)."""
     view, table = _check_view(view), _check_table(table)
     k, tau = view["k"], view["tau"]
     svg = Svg(WIDTH, HEIGHT, step_label(view))
-    # ---- left: ‖dL/dh(t)‖ per step
     t = np.arange(1, tau + 1)
+    # ---- left: ‖dL/dh(t)‖ per step; its axes fit every k's curves (the table's views share them)
     top = max(float(np.max(view[key])) for key in ("norms_full", "norms_carry", "norms_reset"))
-    left = Box(svg, 64, 66, 370, 200, xlim=(0.5, tau + 0.5), ylim=(0, 1.08 * top or 1.0))
-    svg.text(0, 12, f"k = {k}: gradient per step, full vs truncated", 15, weight="bold")
-    _legend(svg, 0, 38, (FULL, CARRY, RESET))
+    top = max(top, float(table.get("norms_top", top)))
+    left = Box(svg, 96, 84, 356, 236, xlim=(0.5, tau + 0.5), ylim=(0, 1.08 * top or 1.0))
+    _legend(svg, 0, 46, (FULL, CARRY, RESET))
     yticks = nice_ticks(0, left.ylim[1], 4)
     left.yticks(yticks, [f"{v:g}" for v in yticks], grid=True)
-    for start, _ in view["bounds"][1:]:
-        x = left.X(start + 0.5)
-        svg.line(x, left.y, x, left.y + left.h, style.HIGHLIGHT, 1.5 if tau / k < 12 else 1.0,
-                 dash="5 4")
     _series(svg, left, t, view["norms_full"], FULL[1], None, None, width=3.2)
-    _series(svg, left, t, view["norms_carry"], *CARRY[1:])
-    _series(svg, left, t, view["norms_reset"], *RESET[1:])
     left.frame()
     ticks = step_ticks(tau)
     left.xticks(ticks, [str(v) for v in ticks])
     left.xlabel("timestep t   (dashed: chunk boundaries)")
-    left.ylabel("‖dL/dh(t)‖", offset=50)
+    left.ylabel("‖dL/dh(t)‖")
     # ---- right: relative error against k, k < τ (at k = τ every error is 0)
     ks = np.asarray(table["k"])
     keep = ks < ks.max()
@@ -196,16 +211,11 @@ def view_picture(view: dict, table: dict) -> Svg:
     low, high = 10.0 ** np.floor(np.log10(low)), 10.0 ** np.ceil(np.log10(high))
     if low == high:
         low, high = low / 10, high * 10
-    right = Box(svg, 560, 66, 370, 200, xlim=(0.5, ks.max() + 0.5), ylim=(low, high), ylog=True)
-    svg.text(490, 12, "what truncation loses", 15, weight="bold")
-    _legend(svg, 490, 38, [(label, c, d, m) for _, label, c, d, m in ERR_SERIES], gap=12)
+    right = Box(svg, 590, 84, 358, 236, xlim=(0.5, ks.max() + 0.5), ylim=(low, high), ylog=True)
+    svg.text(510, 14, "what truncation loses", TITLE, weight="bold")
+    _legend(svg, 510, 46, [(label, c, d, m) for _, label, c, d, m in ERR_SERIES], gap=12)
     yticks = log_ticks(low, high, 5)
     right.yticks(yticks, [power_label(v) for v in yticks], grid=True)
-    xk = right.X(k)
-    svg.line(xk, right.y, xk, right.y + right.h, style.HIGHLIGHT, 2.5)
-    note = f"k = {k}" if k < ks.max() else f"k = {k}: exact, error 0"
-    svg.text(xk - 5 if k > ks.max() / 2 else xk + 5, right.y - 8, note, 12,
-             "end" if k > ks.max() / 2 else "start", INK, weight="bold")
     for key, _, colour, dash, marker in ERR_SERIES:
         values = np.asarray(table[key], dtype=np.float64)[keep]
         ok = values > 0
@@ -213,8 +223,20 @@ def view_picture(view: dict, table: dict) -> Svg:
     right.frame()
     kt = step_ticks(int(ks.max()))
     right.xticks(kt, [str(v) for v in kt])
-    right.xlabel(f"truncation length k   (k = {ks.max()}: exact, error 0)")
-    right.ylabel("relative error", offset=46)
+    right.xlabel("truncation length k   (k = τ: exact, error 0)")
+    right.ylabel("relative error")
+    # ---- this k
+    svg.text(0, 14, f"k = {k}: gradient per step, full vs truncated", TITLE, weight="bold")
+    svg.lines([(left.X(start + 0.5), left.y, left.X(start + 0.5), left.y + left.h)
+               for start, _ in view["bounds"][1:]], style.HIGHLIGHT, 1.5 if tau / k < 12 else 1.0,
+              dash="5 4")
+    _reset_series(svg, left, t, view["norms_reset"])
+    _series(svg, left, t, view["norms_carry"], *CARRY[1:])
+    xk = right.X(k)
+    svg.line(xk, right.y, xk, right.y + right.h, style.HIGHLIGHT, 2.5)
+    note = f"k = {k}" if k < ks.max() else f"k = {k}: exact, error 0"
+    svg.text(xk - 5 if k > ks.max() / 2 else xk + 5, right.y - 10, note, SMALL,
+             "end" if k > ks.max() / 2 else "start", INK, weight="bold")
     return svg
 
 
@@ -240,15 +262,18 @@ class TruncationExplorer:
         k = check_int("k", k, 1, tau)
         self.views = {j: truncation_view(params, inputs, targets, h0, j) for j in range(1, tau + 1)}
         self.table = {"k": list(self.views),
-                      **{key: [v[key] for v in self.views.values()] for key in ERROR_KEYS}}
-        self.frames = {j: view_frame(v, self.table) for j, v in self.views.items()}
+                      **{key: [v[key] for v in self.views.values()] for key in ERROR_KEYS},
+                      "norms_top": max(float(np.max(v[key])) for v in self.views.values()
+                                       for key in ("norms_full", "norms_carry", "norms_reset"))}
+        frames = [Frame(view_text(v), view_picture(v, self.table), str(j)) for j, v in self.views.items()]
         self.player = FrameStepper(
-            [self.frames[j] for j in range(1, tau + 1)], [str(j) for j in range(1, tau + 1)],
+            frames, [str(j) for j in range(1, tau + 1)],
             start=k - 1, description="truncation length k", name="the truncation lengths k = 1 to τ",
             interval=900,
             fallback=(f"Truncation explorer: truncated BPTT with chunks of k = 1..{tau} against full "
                       "BPTT (run the cell to move k)."))
         self.slider, self.play, self.widget = self.player.slider, self.player.play, self.player.widget
+        self.frames = dict(zip(range(1, tau + 1), self.player.frames, strict=True))
 
     @property
     def k(self) -> int:
