@@ -24,7 +24,7 @@ from ..lstm import grads_fast as g
 from ..lstm.forward import LSTMCache
 from ..plots.svg import INK, MUTED, Svg
 from . import check_int
-from .frames import FrameStepper, frame_html
+from .frames import Frame, FrameStepper
 
 
 def _check(params, cache) -> LSTMCache:
@@ -123,14 +123,14 @@ class Compact:
 
     def write(self, svg: Svg) -> None:
         for (colour, width, dash), d in self.lines.items():
-            svg.parts.append(f'<path d="{"".join(d)}" fill="none" stroke="{colour}" stroke-width="{width:g}" '
-                             f'stroke-dasharray="{dash}"/>')
+            svg.add("path", d="".join(d), fill="none", stroke=colour, stroke_width=float(width),
+                    stroke_dasharray=dash)
         for colour, d in self.heads.items():
-            svg.parts.append(f'<path d="{"".join(d)}" fill="{colour}"/>')
+            svg.add("path", d="".join(d), fill=colour)
         for (size, anchor, fill, bold), items in self.texts.items():
-            weight = ' font-weight="bold"' if bold else ""
-            svg.parts.append(f'<g font-size="{size}" text-anchor="{anchor}" fill="{fill}"{weight} '
-                             f'dominant-baseline="central">{"".join(items)}</g>')
+            # one <g> per look, its texts inside (the picture's baseline is already central)
+            svg.add("g", "".join(items), font_size=size, text_anchor=anchor, fill=fill,
+                    font_weight="bold" if bold else None)
 
 
 def lstm_step_picture(view: dict) -> Svg:
@@ -148,10 +148,9 @@ def lstm_step_picture(view: dict) -> Svg:
              ("now", "z", f"z({t})"), ("prev", "c", f"c({t - 1})"), ("prev", "h", f"h({t - 1})")]
     if not last:
         nodes += [("next", "z", f"z({t + 1})"), ("next", "c", f"c({t + 1})")]
-    svg.parts.append(f'<rect x="{X["now"] - 44}" y="{Y["o"] - 22}" width="88" '
-                     f'height="{Y["z"] - Y["o"] + 44}" fill="{style.HIGHLIGHT}" opacity="0.28"/>')
+    svg.rect(X["now"] - 44, Y["o"] - 22, 88, Y["z"] - Y["o"] + 44, fill=style.HIGHLIGHT, opacity=0.28)
     boxes = "".join(f"M{X[c] - 32} {Y[r] - 12}h64v24h-64z" for c, r, _ in nodes)
-    svg.parts.append(f'<path d="{boxes}" fill="white" stroke="{red}" stroke-width="1.4"/>')
+    svg.add("path", d=boxes, fill="white", stroke=red, stroke_width=1.4)
     # (from, to, label): gradient arrows, dashed; grey where they lead to the next step (t - 1)
     arrows = [(("now", "o"), ("now", "h"), "V"), (("now", "h"), ("now", "c"), "q ⊙ tanh′"),
               (("now", "c"), ("now", "z"), "gates i f g"), (("now", "z"), ("prev", "h"), "W_hh"),
@@ -195,7 +194,9 @@ def lstm_step_picture(view: dict) -> Svg:
         w = bw * value / top
         bars[INK if total else red] += f"M{bx} {y}h{w:.1f}v16h-{w:.1f}z"
         out.text(bx + w + 5, y + 8, "0 (none)" if value == 0 else f"{value:.3g}", 11)
-    svg.parts += [f'<path d="{d}" fill="{colour}"/>' for colour, d in bars.items() if d]
+    for colour, d in bars.items():
+        if d:
+            svg.add("path", d=d, fill=colour)
     # the norms so far, s = τ down to t
     nx, ny, nw, nh = 610, 232, 240, 60
     out.text(nx - 100, ny - 12, "so far: ‖(DL)_h(s)‖ ● and ‖(DL)_c(s)‖ ■", 13, bold=True)
@@ -216,7 +217,8 @@ def lstm_step_picture(view: dict) -> Svg:
         x, y = X_(s) - 4, Y_(view["norms_h"][s - 1])
         dots += f"M{x - 3.5:.1f} {y:.1f}a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0-7 0z"
         squares += f"M{X_(s) + 1:.1f} {Y_(view['norms_c'][s - 1]) - 3.5:.1f}h7v7h-7z"
-    svg.parts += [f'<path d="{dots}" fill="{red}"/>', f'<path d="{squares}" fill="{INK}"/>']
+    svg.add("path", d=dots, fill=red)
+    svg.add("path", d=squares, fill=INK)
     if t > 1:
         out.text((nx + X_(t - 0.5)) / 2, ny + nh / 2, "still to come", 11, "middle", MUTED)
     out.write(svg)
@@ -230,23 +232,27 @@ class LSTMBackwardStepper:
         _check(params, cache)
         tau = self.tau = cache.T
         self.views = {t: lstm_backward_view(params, cache, t) for t in range(1, tau + 1)}
-        order = list(range(tau, 0, -1))
-        self.frames = {t: frame_html(lstm_step_text(self.views[t]),
-                                     lstm_step_picture(self.views[t]).markup(str(t)), str(t)) for t in order}
+        # as notebook 04's stepper: the slider runs t = 1..τ left to right (the figure's t axis),
+        # starts at t = τ, and Play walks the backward pass's own order, τ down to 1
+        frames = [Frame(lstm_step_text(self.views[t]), lstm_step_picture(self.views[t]), str(t))
+                  for t in range(1, tau + 1)]
         self.player = FrameStepper(
-            [self.frames[t] for t in order], [str(t) for t in order], start=0, description="step t",
-            name="the LSTM's backward pass, t = τ down to 1", interval=interval,
+            frames, [str(t) for t in range(1, tau + 1)], start=tau - 1, description="step t",
+            name="the LSTM's backward pass, t = τ down to 1", interval=interval, reverse_play=True,
             fallback=f"LSTM backward stepper: t = {tau} down to 1, (DL)_h and (DL)_c "
                      "(run the cell to step through it).")
         self.widget = self.player.widget
+        self.frames = dict(zip(range(1, tau + 1), self.player.frames, strict=True))
 
     @property
     def t(self) -> int:
-        return self.tau - self.player.index
+        """The step on show."""
+        return self.player.index + 1
 
     def show(self, t: int) -> dict:
+        """Move to step t; return its view."""
         t = check_int("t", t, 1, self.tau)
-        self.player.go(self.tau - t)
+        self.player.go(t - 1)
         return self.views[t]
 
     def _repr_mimebundle_(self, **kwargs):

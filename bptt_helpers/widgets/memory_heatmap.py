@@ -21,7 +21,7 @@ import numpy as np
 from ..lessons.lstm_memory import memory_row, reach
 from ..plots.svg import INK, MONO, MUTED, Svg
 from . import check_int
-from .frames import FrameStepper, frame_html
+from .frames import Frame, FrameStepper
 from .lstm_backward import Compact
 
 # Steps of 3/4 of a decade of ‖∂L(t)/∂x(s)‖ / max_s: level 0 is within 10^-0.75 of the largest,
@@ -107,7 +107,9 @@ def _row(svg: Svg, out, x0: int, y: int, view: dict, row: dict) -> None:
             if lv[start] < LEVELS:
                 runs[lv[start]].append(f"M{x0 + start * w} {y}h{(s - start) * w}v{rh}h-{(s - start) * w}z")
             start = s
-    svg.parts.extend(f'<path fill="{COLOURS[k]}" d="{"".join(d)}"/>' for k, d in runs.items() if d)
+    for k, d in runs.items():
+        if d:
+            svg.add("path", d="".join(d), fill=COLOURS[k])
     base = y + rh + 2 + bh
     heights = [(bh * (LEVELS - k)) // LEVELS for k in lv]   # whole pixels: level 0 full, below: none
     # one stroke per bar, w - 2 wide, drawn up from the base line: "m<dx> <dy>v-<height>"
@@ -118,12 +120,11 @@ def _row(svg: Svg, out, x0: int, y: int, view: dict, row: dict) -> None:
             prev, dx = hgt, w
         else:
             dx += w
-    svg.parts.append(f'<path stroke="{MUTED}" stroke-width="{w - 2}" d="{d}"/>')
-    text = html.escape("".join(shown(ch) for ch in passage).replace(" ", "\u00a0"))
-    svg.parts.append(f'<text x="{x0}" y="{y + rh // 2 + 5}" textLength="{len(passage) * w}" '
-                     f'lengthAdjust="spacing" font-family="{MONO}" font-size="15" fill="{INK}">{text}</text>')
-    svg.parts.append(f'<rect x="{x0 + t * w - 1}" y="{y - 2}" width="{w + 2}" height="{rh + 4}" '
-                     f'fill="none" stroke="{INK}" stroke-width="2"/>')
+    svg.add("path", d=d, stroke=MUTED, stroke_width=w - 2)
+    text = html.escape("".join(shown(ch) for ch in passage).replace(" ", "\u00a0"), quote=False)
+    svg.add("text", text, x=x0, y=y + rh // 2 + 5, textLength=len(passage) * w, lengthAdjust="spacing",
+            font_family=MONO, font_size=15, fill=INK)
+    svg.rect(x0 + t * w - 1, y - 2, w + 2, rh + 4, fill="none", stroke=INK, stroke_width=2)
 
 
 def memory_picture(view: dict) -> Svg:
@@ -143,16 +144,16 @@ def memory_picture(view: dict) -> Svg:
     # the key: colour and bar height for each level
     ky = top + gap * len(view["rows"]) + 6
     out.text(x0 - 8, ky + 10, "key", 12, "end", MUTED)
-    swatches = "".join(f'<path fill="{COLOURS[k]}" d="M{x0 + k * 84} {ky}h16v16h-16z"/>'
+    swatches = "".join(f"<path fill='{COLOURS[k]}' d='M{x0 + k * 84} {ky}h16v16h-16z'/>"
                        for k in range(LEVELS))
     bars = "".join(f"M{x0 + k * 84 + 18} {ky + 16}h6v-{(int(BAR_H) * (LEVELS - k)) // LEVELS}h-6z"
                    for k in range(LEVELS))
     names = ["1"] + [f"10^-{k * STEP_DECADES:g}" for k in range(1, LEVELS)]
-    labels = "".join(f'<text x="{x0 + k * 84 + 27}" y="{ky + 12}">{names[k]}</text>' for k in range(LEVELS))
-    svg.parts.append(f'<g stroke="{MUTED}" stroke-width="0.6">{swatches}</g><path fill="{MUTED}" d="{bars}"/>'
-                     f'<g font-size="11" fill="{MUTED}">{labels}'
-                     f'<text x="{x0}" y="{ky + 34}">shade and bar: the gradient over its largest, '
-                     "down to that power of ten; none: below 10^-6</text></g>")
+    labels = "".join(f"<text x='{x0 + k * 84 + 27}' y='{ky + 12}'>{names[k]}</text>" for k in range(LEVELS))
+    svg.add("g", swatches, stroke=MUTED, stroke_width=0.6)
+    svg.add("path", d=bars, fill=MUTED)
+    svg.add("g", f"{labels}<text x='{x0}' y='{ky + 34}'>shade and bar: the gradient over its largest, "
+                 "down to that power of ten; none: below 10^-6</text>", font_size=11, fill=MUTED)
     out.write(svg)
     return svg
 
@@ -169,14 +170,13 @@ class MemoryStepper:
             raise ValueError("steps must hold at least one t")
         self.views = {t: memory_view(models, passage, vocab, t) for t in steps}
         self.steps = steps
-        frames = [frame_html(memory_text(self.views[t]), memory_picture(self.views[t]).markup(str(t)), str(t))
-                  for t in steps]
+        frames = [Frame(memory_text(self.views[t]), memory_picture(self.views[t]), str(t)) for t in steps]
         self.player = FrameStepper(
             frames, [f"{t} {shown(passage[t])!r}" for t in steps], start=0, description="predict t",
             name="the passage, one predicted character at a time", interval=interval,
             fallback=f"Memory heatmap: {len(steps)} predicted characters of the passage, the tanh RNN "
                      "above the LSTM (run the cell to step through them).")
-        self.frames = frames
+        self.frames = self.player.frames
         self.widget = self.player.widget
 
     def show(self, t: int) -> dict:
