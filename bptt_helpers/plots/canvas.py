@@ -25,9 +25,17 @@ def subplots(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float], **
     return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
-def png_bytes(fig, dpi: float | None = None) -> bytes:
+# Colours a stored figure keeps: a chart has a few colours and their anti-aliased edges; 128 of
+# them draw it as the full-colour PNG does (looked at side by side), at a quarter of the bytes or
+# less for a noisy curve (notebook 10's training curves: 196 kB -> 38 kB).
+PALETTE = 128
+
+
+def png_bytes(fig, dpi: float | None = None, palette: int | None = PALETTE) -> bytes:
     """The figure as PNG bytes (no software version in the metadata, so they are stable).
 
+    palette: an opaque figure is stored with at most this many colours (an 8-bit PNG, median
+    cut, no dithering: the same picture on every run); None keeps every colour.
     A figure that pyplot does know about is closed afterwards.
     """
     buffer = io.BytesIO()
@@ -37,4 +45,18 @@ def png_bytes(fig, dpi: float | None = None) -> bytes:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-    return buffer.getvalue()
+    return _palette(buffer.getvalue(), palette) if palette else buffer.getvalue()
+
+
+def _palette(png: bytes, colours: int) -> bytes:
+    """An opaque RGB(A) PNG with at most ``colours`` colours; anything else as it is."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    if image.mode not in ("RGB", "RGBA") or (image.mode == "RGBA" and image.getextrema()[3][0] < 255):
+        return png
+    # method 0 = median cut, dither 0 = none (numbers: Pillow's enums are newer than its floor)
+    small = image.convert("RGB").quantize(colors=colours, method=0, dither=0)
+    out = io.BytesIO()
+    small.save(out, format="png", optimize=True)
+    return out.getvalue() if len(out.getvalue()) < len(png) else png
