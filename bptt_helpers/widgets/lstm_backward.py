@@ -22,7 +22,7 @@ import numpy as np
 from .. import style
 from ..lstm import grads_fast as g
 from ..lstm.forward import LSTMCache
-from ..plots.svg import INK, MUTED, Svg
+from ..plots.svg import INK, MUTED, SMALL, TEXT, TITLE, WIDTH, Svg
 from . import check_int
 from .frames import Frame, FrameStepper
 
@@ -68,19 +68,20 @@ def lstm_backward_view(params, cache: LSTMCache, t: int) -> dict:
 
 
 def lstm_step_text(view: dict) -> str:
-    """The readout of step t: the two sums, each part's norm."""
+    """The readout of step t: the norms of each sum's two parts and of the sum (the picture names
+    each path's factor)."""
     t, tau = view["t"], view["tau"]
-    last = t == tau
-    rows = [("(DL)_h", f"via o({t})", f"(DL)_o({t}) V", view["norm_h_via_o"]),
-            ("", f"via z({t + 1})", "none: t = τ" if last else f"(DL)_z({t + 1}) W_hh", view["norm_h_via_z"]),
-            ("", "sum", f"(DL)_h({t}), eq 13.5", view["norm_dh"]),
-            ("(DL)_c", f"via h({t})", f"(DL)_h({t}) ⊙ q ⊙ tanh′", view["norm_c_via_h"]),
-            ("", f"via c({t + 1})", "none: t = τ" if last else f"(DL)_c({t + 1}) ⊙ f({t + 1})",
-             view["norm_c_via_c"]),
-            ("", "sum", f"(DL)_c({t}), eq 13.6", view["norm_dc"])]
-    lines = [f"step t = {t} of the backward pass (τ = {tau}): two sums, each of two paths"]
-    lines += [f"  {a:<7}{b:<10}{c:<26}{d:>9.3g}" for a, b, c, d in rows]
-    return "\n".join(lines)
+    none = "none (t = τ)"
+
+    def part(v):
+        return none if t == tau else f"{v:.3g}"
+
+    return "\n".join([
+        f"step t = {t} of the backward pass (τ = {tau}): two sums, each of two paths (norms)",
+        f"  (DL)_h({t}), eq 13.5:  via o({t}) {view['norm_h_via_o']:.3g},  via z({t + 1}) "
+        f"{part(view['norm_h_via_z'])},  sum {view['norm_dh']:.3g}",
+        f"  (DL)_c({t}), eq 13.6:  via h({t}) {view['norm_c_via_h']:.3g},  via c({t + 1}) "
+        f"{part(view['norm_c_via_c'])},  sum {view['norm_dc']:.3g}"])
 
 
 def lstm_step_label(view: dict) -> str:
@@ -129,77 +130,84 @@ class Compact:
             svg.add("path", d="".join(d), fill=colour)
         for (size, anchor, fill, bold), items in self.texts.items():
             # one <g> per look, its texts inside (the picture's baseline is already central)
+            # a white halo (drawn under the glyphs): a dashed arrow crossing a label hides behind it
             svg.add("g", "".join(items), font_size=size, text_anchor=anchor, fill=fill,
-                    font_weight="bold" if bold else None)
+                    font_weight="bold" if bold else None, stroke="white", stroke_width=4,
+                    paint_order="stroke", stroke_linejoin="round")
 
 
 def lstm_step_picture(view: dict) -> Svg:
-    """The local graph of step t (left), the two sums as bars (right), the norms so far (bottom)."""
+    """The local graph of step t (left), the two sums as bars (right), the norms so far (below them).
+
+    WIDTH units wide, text SMALL or larger: on a 1280x720 slide it fills the width and its
+    smallest text is the slides' body text (tests/test_decks.py)."""
     t, tau = view["t"], view["tau"]
     last = t == tau
-    svg = Svg(900, 315, lstm_step_label(view))
+    svg = Svg(WIDTH, 322, lstm_step_label(view))
     red, ink_red = style.BACKWARD, style.BACKWARD_INK
     out = Compact()
-    out.text(0, 12, f"step t = {t}: where the two paths add", 14, "start", ink_red, bold=True)
+    out.text(0, 14, f"step t = {t}: where the two paths add", TITLE, "start", ink_red, bold=True)
     # the graph around step t, gradients flowing down and to the left: columns t-1, t, t+1
-    X = {"prev": 70, "now": 250, "next": 430}
-    Y = {"o": 48, "h": 118, "c": 188, "z": 258}
+    X = {"prev": 62, "now": 292, "next": 522}
+    Y = {"o": 58, "h": 130, "c": 202, "z": 274}
+    bw_, bh_ = 84, 32   # node boxes
     nodes = [("now", "o", f"o({t})"), ("now", "h", f"h({t})"), ("now", "c", f"c({t})"),
              ("now", "z", f"z({t})"), ("prev", "c", f"c({t - 1})"), ("prev", "h", f"h({t - 1})")]
     if not last:
         nodes += [("next", "z", f"z({t + 1})"), ("next", "c", f"c({t + 1})")]
-    svg.rect(X["now"] - 44, Y["o"] - 22, 88, Y["z"] - Y["o"] + 44, fill=style.HIGHLIGHT, opacity=0.28)
-    boxes = "".join(f"M{X[c] - 32} {Y[r] - 12}h64v24h-64z" for c, r, _ in nodes)
-    svg.add("path", d=boxes, fill="white", stroke=red, stroke_width=1.4)
+    svg.rect(X["now"] - 54, Y["o"] - 26, 108, Y["z"] - Y["o"] + 52, fill=style.HIGHLIGHT, opacity=0.28)
+    boxes = "".join(f"M{X[c] - bw_ // 2} {Y[r] - bh_ // 2}h{bw_}v{bh_}h-{bw_}z" for c, r, _ in nodes)
+    svg.add("path", d=boxes, fill="white", stroke=red, stroke_width=1.6)
     # (from, to, label): gradient arrows, dashed; grey where they lead to the next step (t - 1)
     arrows = [(("now", "o"), ("now", "h"), "V"), (("now", "h"), ("now", "c"), "q ⊙ tanh′"),
               (("now", "c"), ("now", "z"), "gates i f g"), (("now", "z"), ("prev", "h"), "W_hh"),
               (("now", "c"), ("prev", "c"), f"⊙ f({t})")]
     if not last:
         arrows += [(("next", "z"), ("now", "h"), "W_hh"), (("next", "c"), ("now", "c"), f"⊙ f({t + 1})")]
+    half_w, half_h = bw_ / 2, bh_ / 2
     for (c1, r1), (c2, r2), lab in arrows:
         x1, y1, x2, y2 = X[c1], Y[r1], X[c2], Y[r2]
         grey = c2 == "prev"   # the next step's, still to come
         colour, ink = (MUTED, MUTED) if grey else (red, ink_red)
         if c1 == c2:                       # down a column
-            out.arrow(x1, y1 + 12, x2, y2 - 12, colour)
-            out.text(x1 + 8, (y1 + y2) / 2, lab, 11, "start", ink)
+            out.arrow(x1, y1 + half_h, x2, y2 - half_h, colour, 1.8, 9)
+            out.text(x1 + 10, (y1 + y2) / 2, lab, SMALL, "start", ink)
         elif r1 == r2:                     # along the cell row
-            out.arrow(x1 - 32, y1, x2 + 32, y2, colour, 2.4, 8)
-            out.text((x1 + x2) / 2, y1 + 15, lab, 11, "middle", ink)
-            out.text((x1 + x2) / 2, y1 - 10, "cell path", 10, "middle", ink)
+            out.arrow(x1 - half_w, y1, x2 + half_w, y2, colour, 2.6, 10)
+            out.text((x1 + x2) / 2, y1 + 17, lab, SMALL, "middle", ink)
+            out.text((x1 + x2) / 2, y1 - 13, "cell path", SMALL, "middle", ink)
         else:                              # z(s) -> h(s-1), up and to the left
-            out.arrow(x1 - 32, y1 - 6, x2 + 32, y2 + 8, colour)
-            out.text(x1 - 40, y1 - 22, lab, 11, "end", ink)
+            out.arrow(x1 - half_w, y1 - 8, x2 + half_w, y2 + 10, colour, 1.8, 9)
+            out.text(x1 - half_w - 8, y1 + 4, lab, SMALL, "end", ink)
     for c, r, name in nodes:
-        out.text(X[c], Y[r], name, 12, "middle")
-    if not last:   # where two paths add
+        out.text(X[c], Y[r], name, TEXT, "middle")
+    if not last:   # where two paths add: a plus at the top left of h(t) and c(t), clear of the arrows
         for r in ("h", "c"):
-            out.text(X["now"] + 36, Y[r] - 20, "+", 20, "start", INK, bold=True)
+            out.text(X["now"] - half_w - 4, Y[r] - half_h - 6, "+", 24, "end", INK, bold=True)
     else:
-        out.text(X["next"], Y["c"] - 30, "t = τ: no step after,", 12, "middle", MUTED)
-        out.text(X["next"], Y["c"] - 14, "one path each", 12, "middle", MUTED)
+        out.text(X["next"], Y["c"] - 38, "t = τ: no step after,", SMALL, "middle", MUTED)
+        out.text(X["next"], Y["c"] - 18, "one path each", SMALL, "middle", MUTED)
     # the two sums as bars
     rows = [(f"via o({t})", view["norm_h_via_o"]), (f"via z({t + 1})", view["norm_h_via_z"]),
             (f"(DL)_h({t})", view["norm_dh"]), (f"via h({t})", view["norm_c_via_h"]),
             (f"via c({t + 1})", view["norm_c_via_c"]), (f"(DL)_c({t})", view["norm_dc"])]
     top = max(max(v for _, v in rows), 1e-300)
-    bx, by, bw = 610, 40, 200
-    out.text(bx - 100, by - 18, "norms of the parts and their sums", 13, bold=True)
+    bx, by, bw = 742, 40, 140
+    out.text(bx - 130, by - 22, "norms of the parts and their sums", TEXT, bold=True)
     bars = {red: "", INK: ""}
     for k, (name, value) in enumerate(rows):
-        y = by + k * 24 + (10 if k >= 3 else 0)
+        y = by + k * 24 + (8 if k >= 3 else 0)
         total = k in (2, 5)
-        out.text(bx - 8, y + 8, name, 12, "end", INK, bold=total)
+        out.text(bx - 8, y + 9, name, SMALL, "end", INK, bold=total)
         w = bw * value / top
-        bars[INK if total else red] += f"M{bx} {y}h{w:.1f}v16h-{w:.1f}z"
-        out.text(bx + w + 5, y + 8, "0 (none)" if value == 0 else f"{value:.3g}", 11)
+        bars[INK if total else red] += f"M{bx} {y}h{w:.1f}v18h-{w:.1f}z"
+        out.text(bx + w + 5, y + 9, "0 (none)" if value == 0 else f"{value:.3g}", SMALL)
     for colour, d in bars.items():
         if d:
             svg.add("path", d=d, fill=colour)
     # the norms so far, s = τ down to t
-    nx, ny, nw, nh = 610, 232, 240, 60
-    out.text(nx - 100, ny - 12, "so far: ‖(DL)_h(s)‖ ● and ‖(DL)_c(s)‖ ■", 13, bold=True)
+    nx, ny, nw, nh = 742, 232, 190, 58
+    out.text(nx - 130, ny - 20, "so far: ‖(DL)_h(s)‖ ●, ‖(DL)_c(s)‖ ■", TEXT, bold=True)
     peak = max(float(np.max(view["norms_h"])), float(np.max(view["norms_c"])), 1e-300)
 
     def X_(s):
@@ -210,17 +218,19 @@ def lstm_step_picture(view: dict) -> Svg:
 
     svg.line(nx, ny + nh, nx + nw, ny + nh, MUTED, 1)
     dots, squares = "", ""
+    labelled = set(range(1, tau + 1, max(1, -(-tau // 8)))) | {tau}   # at most ~9 tick labels
     for s in range(1, tau + 1):
-        out.text(X_(s), ny + nh + 11, str(s), 11, "middle", MUTED)
+        if s in labelled:
+            out.text(X_(s), ny + nh + 14, str(s), SMALL, "middle", MUTED)
         if s < t:
             continue
-        x, y = X_(s) - 4, Y_(view["norms_h"][s - 1])
-        dots += f"M{x - 3.5:.1f} {y:.1f}a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0-7 0z"
-        squares += f"M{X_(s) + 1:.1f} {Y_(view['norms_c'][s - 1]) - 3.5:.1f}h7v7h-7z"
+        x, y = X_(s) - 5, Y_(view["norms_h"][s - 1])
+        dots += f"M{x - 4.5:.1f} {y:.1f}a4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0-9 0z"
+        squares += f"M{X_(s) + 1:.1f} {Y_(view['norms_c'][s - 1]) - 4.5:.1f}h9v9h-9z"
     svg.add("path", d=dots, fill=red)
     svg.add("path", d=squares, fill=INK)
     if t > 1:
-        out.text((nx + X_(t - 0.5)) / 2, ny + nh / 2, "still to come", 11, "middle", MUTED)
+        out.text((nx + X_(t - 0.5)) / 2, ny + nh / 2, "still to come", SMALL, "middle", MUTED)
     out.write(svg)
     return svg
 

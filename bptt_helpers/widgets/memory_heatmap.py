@@ -19,7 +19,7 @@ import html
 import numpy as np
 
 from ..lessons.lstm_memory import memory_row, reach
-from ..plots.svg import INK, MONO, MUTED, Svg
+from ..plots.svg import INK, MONO, MUTED, SMALL, TEXT, Svg
 from . import check_int
 from .frames import Frame, FrameStepper
 from .lstm_backward import Compact
@@ -32,6 +32,7 @@ LEVELS = len(COLOURS)
 STEP_DECADES = 0.75
 NEWLINE = "↵"
 CHAR_W, ROW_H, BAR_H = 11.0, 22.0, 16.0
+KEY_W = 108   # one level of the key: swatch, bar and label (SMALL text)
 
 
 def levels(norms) -> np.ndarray:
@@ -100,7 +101,7 @@ def _row(svg: Svg, out, x0: int, y: int, view: dict, row: dict) -> None:
     passage, t = view["passage"], view["t"]
     lv = list(row["levels"])
     w, rh, bh = int(CHAR_W), int(ROW_H), int(BAR_H)
-    out.text(x0 - 8, y + rh / 2, row["label"], 13, "end", INK, bold=True)
+    out.text(x0 - 8, y + rh / 2, row["label"], TEXT, "end", INK, bold=True)
     runs, start = {k: [] for k in range(LEVELS)}, 0
     for s in range(1, t + 1):
         if s == t or lv[s] != lv[start]:
@@ -122,38 +123,39 @@ def _row(svg: Svg, out, x0: int, y: int, view: dict, row: dict) -> None:
             dx += w
     svg.add("path", d=d, stroke=MUTED, stroke_width=w - 2)
     text = html.escape("".join(shown(ch) for ch in passage).replace(" ", "\u00a0"), quote=False)
-    svg.add("text", text, x=x0, y=y + rh // 2 + 5, textLength=len(passage) * w, lengthAdjust="spacing",
-            font_family=MONO, font_size=15, fill=INK)
+    svg.add("text", text, x=x0, y=y + rh // 2 + 1, textLength=len(passage) * w, lengthAdjust="spacing",
+            font_family=MONO, font_size=SMALL, fill=INK)
     svg.rect(x0 + t * w - 1, y - 2, w + 2, rh + 4, fill="none", stroke=INK, stroke_width=2)
 
 
 def memory_picture(view: dict) -> Svg:
     """Both models' rows, a marker over the predicted character, and the key."""
     passage, t = view["passage"], view["t"]
-    x0, top = 92, 40
+    x0, top = 100, 50
     width = x0 + len(passage) * CHAR_W + 12
     gap = int(ROW_H + BAR_H + 22)
-    svg = Svg(width, top + gap * len(view["rows"]) + 50, memory_label(view))
+    svg = Svg(width, top + gap * len(view["rows"]) + 56, memory_label(view))
     out = Compact()
     out.text(0, 12, f"‖∂L({t})/∂x(s)‖ for the prediction of {shown(view['target'])!r} "
-                    f"(outlined), each s relative to its largest", 14, bold=True)
+                    f"(outlined), each s relative to its largest", TEXT, bold=True)
     xt = x0 + (t + 0.5) * CHAR_W
-    out.text(xt, 30, "▼ predicted", 12, "end" if xt > width - 50 else "middle", INK)
+    out.text(xt, 37, "▼ predicted", SMALL, "end" if xt > width - 50 else "middle", INK)
     for k, row in enumerate(view["rows"]):
         _row(svg, out, x0, top + k * gap, view, row)
     # the key: colour and bar height for each level
     ky = top + gap * len(view["rows"]) + 6
-    out.text(x0 - 8, ky + 10, "key", 12, "end", MUTED)
-    swatches = "".join(f"<path fill='{COLOURS[k]}' d='M{x0 + k * 84} {ky}h16v16h-16z'/>"
+    out.text(x0 - 8, ky + 10, "key", SMALL, "end", MUTED)
+    swatches = "".join(f"<path fill='{COLOURS[k]}' d='M{x0 + k * KEY_W} {ky}h16v16h-16z'/>"
                        for k in range(LEVELS))
-    bars = "".join(f"M{x0 + k * 84 + 18} {ky + 16}h6v-{(int(BAR_H) * (LEVELS - k)) // LEVELS}h-6z"
+    bars = "".join(f"M{x0 + k * KEY_W + 18} {ky + 16}h6v-{(int(BAR_H) * (LEVELS - k)) // LEVELS}h-6z"
                    for k in range(LEVELS))
     names = ["1"] + [f"10^-{k * STEP_DECADES:g}" for k in range(1, LEVELS)]
-    labels = "".join(f"<text x='{x0 + k * 84 + 27}' y='{ky + 12}'>{names[k]}</text>" for k in range(LEVELS))
+    labels = "".join(f"<text x='{x0 + k * KEY_W + 27}' y='{ky + 12}'>{names[k]}</text>"
+                     for k in range(LEVELS))
     svg.add("g", swatches, stroke=MUTED, stroke_width=0.6)
     svg.add("path", d=bars, fill=MUTED)
-    svg.add("g", f"{labels}<text x='{x0}' y='{ky + 34}'>shade and bar: the gradient over its largest, "
-                 "down to that power of ten; none: below 10^-6</text>", font_size=11, fill=MUTED)
+    svg.add("g", f"{labels}<text x='{x0}' y='{ky + 38}'>shade and bar: the gradient over its largest, "
+                 "down to that power of ten; none: below 10^-6</text>", font_size=SMALL, fill=MUTED)
     out.write(svg)
     return svg
 
