@@ -81,8 +81,32 @@ def mean_loss(losses: np.ndarray) -> float:
     return float(np.mean(losses))
 
 
+class SequenceCache:
+    """What every forward cache of the series shares (the RNN's here, the LSTM's in
+    :mod:`bptt_helpers.lstm.forward`): it holds ``inputs`` ((T,) or (B, T)) and ``h`` (h[..., 0, :]
+    is h(0))."""
+
+    @property
+    def batched(self) -> bool:
+        return self.inputs.ndim == 2
+
+    @property
+    def T(self) -> int:
+        """τ, the number of timesteps."""
+        return self.inputs.shape[-1]
+
+    @property
+    def n_positions(self) -> int:
+        """B·τ, the number of terms the loss averages over (τ for one sequence)."""
+        return self.inputs.size
+
+    @property
+    def h0(self) -> np.ndarray:
+        return self.h[..., 0, :]
+
+
 @dataclass
-class ForwardCache:
+class ForwardCache(SequenceCache):
     """Everything the forward pass computed, kept for the backward pass.
 
     Shapes for a single sequence (a batch adds a leading B axis everywhere):
@@ -107,23 +131,6 @@ class ForwardCache:
     losses: np.ndarray
     loss: float
 
-    @property
-    def batched(self) -> bool:
-        return self.inputs.ndim == 2
-
-    @property
-    def T(self) -> int:
-        """τ, the number of timesteps."""
-        return self.inputs.shape[-1]
-
-    @property
-    def n_positions(self) -> int:
-        """B·τ, the number of terms the loss averages over (τ for one sequence)."""
-        return self.inputs.size
-
-    @property
-    def h0(self) -> np.ndarray:
-        return self.h[..., 0, :]
 
     @cached_property
     def dtanh(self) -> np.ndarray:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..forward_pass import _pick_negative, embed, log_softmax, logits, mean_loss
+from ..forward_pass import SequenceCache, _pick_negative, embed, log_softmax, logits, mean_loss
 from ..validate import check_h0, check_param_arrays, check_tokens
 from .params import LSTM_PARAM_NAMES, LSTMParams, lstm_expected_shapes
 
@@ -69,7 +69,7 @@ def split(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
 
 
 @dataclass
-class LSTMCache:
+class LSTMCache(SequenceCache):
     """Everything the LSTM's forward pass computed, kept for the backward pass.
 
     Shapes for one sequence (a batch adds a leading B axis everywhere):
@@ -96,24 +96,6 @@ class LSTMCache:
     y_hat: np.ndarray
     losses: np.ndarray
     loss: float
-
-    @property
-    def batched(self) -> bool:
-        return self.inputs.ndim == 2
-
-    @property
-    def T(self) -> int:
-        """τ, the number of timesteps."""
-        return self.inputs.shape[-1]
-
-    @property
-    def n_positions(self) -> int:
-        """B·τ, the number of terms the loss averages over (τ for one sequence)."""
-        return self.inputs.size
-
-    @property
-    def h0(self) -> np.ndarray:
-        return self.h[..., 0, :]
 
     @property
     def c0(self) -> np.ndarray:

@@ -35,3 +35,22 @@ def check_view(view, keys, made_by: str, what: str = "view") -> dict:
     if missing:
         raise ValueError(f"{what} must be a dict from {made_by}, missing {missing}")
     return view
+
+
+class StepsOverT:
+    """What a stepper over t = 1..τ shares: ``self.player`` (a FrameStepper whose frame k is step
+    t = k + 1), ``self.tau`` and ``self.views`` ({t: view}) are set by the stepper's __init__."""
+
+    @property
+    def t(self) -> int:
+        """The step on show."""
+        return self.player.index + 1
+
+    def show(self, t: int) -> dict:
+        """Move to step t (the slider, the Play button and the picture follow); return its view."""
+        t = check_int("t", t, 1, self.tau)
+        self.player.go(t - 1)
+        return self.views[t]
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.player._repr_mimebundle_(**kwargs)

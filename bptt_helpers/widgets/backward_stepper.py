@@ -21,7 +21,7 @@ from ..params import Params
 from ..plots.svg import INK, MUTED, SMALL, TEXT, WIDTH, Box, Svg, nice_ticks, step_ticks
 from ..plots.svg_graph import draw_graph
 from ..validate import check_params
-from . import check_int, check_sequence_cache, check_view
+from . import StepsOverT, check_int, check_sequence_cache, check_view
 from .frames import Frame, FrameStepper
 
 
@@ -163,7 +163,7 @@ def _progress(svg: Svg, x0: float, y0: float, view: dict) -> None:
     svg.circle(box.X(t), box.Y(norms[t - 1]), 8, "none", stroke=INK, width=1.5)
 
 
-class BackwardStepper:
+class BackwardStepper(StepsOverT):
     """A Play button and a slider over the backward pass, t = τ down to 1 (frames switched in the browser).
 
     ``BackwardStepper(params, cache, token_labels=None)``; display it as the last line of
@@ -191,16 +191,3 @@ class BackwardStepper:
         self.slider, self.play, self.widget = self.player.slider, self.player.play, self.player.widget
         self.frames = dict(zip(range(1, tau + 1), self.player.frames, strict=True))
 
-    @property
-    def t(self) -> int:
-        """The step on show."""
-        return self.player.index + 1
-
-    def show(self, t: int) -> dict:
-        """Move to step t; return its view."""
-        t = check_int("t", t, 1, self.tau)
-        self.player.go(t - 1)
-        return self.views[t]
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.player._repr_mimebundle_(**kwargs)

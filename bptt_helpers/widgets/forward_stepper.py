@@ -20,7 +20,7 @@ from ..forward_pass import ForwardCache
 from ..plots.svg import INK, MUTED, SMALL, TEXT, WIDTH, Box, Svg, nice_ticks, step_ticks
 from ..plots.svg_graph import draw_graph
 from ..plots.svg_sums import diverging_rgb, png_bytes
-from . import check_int, check_sequence_cache, check_view
+from . import StepsOverT, check_int, check_sequence_cache, check_view
 from .frames import Frame, FrameStepper
 
 N_SHOWN = 4  # entries of a vector written out in the text view
@@ -217,7 +217,7 @@ def _losses_so_far(svg: Svg, x0: float, y0: float, view: dict) -> None:
     svg.line(box.x, mean_y, box.x + box.w, mean_y, style.FORWARD, 1.5, dash="6 4")
 
 
-class ForwardStepper:
+class ForwardStepper(StepsOverT):
     """A Play button and a slider over the forward pass, t = 1, ..., τ (frames switched in the browser).
 
     ``ForwardStepper(cache, vocab, top_k=3)``; display it as the last line of a cell.
@@ -241,16 +241,3 @@ class ForwardStepper:
         self.slider, self.play, self.widget = self.player.slider, self.player.play, self.player.widget
         self.frames = dict(zip(range(1, tau + 1), self.player.frames, strict=True))
 
-    @property
-    def t(self) -> int:
-        """The step on show."""
-        return self.player.index + 1
-
-    def show(self, t: int) -> dict:
-        """Move to step t (the slider, the Play button and the picture follow); return the view."""
-        t = check_int("t", t, 1, self.tau)
-        self.player.go(t - 1)
-        return self.views[t]
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.player._repr_mimebundle_(**kwargs)

@@ -23,7 +23,7 @@ from .. import style
 from ..lstm import grads_fast as g
 from ..lstm.forward import LSTMCache
 from ..plots.svg import INK, MUTED, SMALL, TEXT, TITLE, WIDTH, Svg
-from . import check_int
+from . import StepsOverT, check_int
 from .frames import Frame, FrameStepper
 
 
@@ -235,7 +235,7 @@ def lstm_step_picture(view: dict) -> Svg:
     return svg
 
 
-class LSTMBackwardStepper:
+class LSTMBackwardStepper(StepsOverT):
     """A Play button and a slider over the LSTM's backward pass, t = τ down to 1 (frames in the browser)."""
 
     def __init__(self, params, cache: LSTMCache, interval: int = 1500):
@@ -254,16 +254,3 @@ class LSTMBackwardStepper:
         self.widget = self.player.widget
         self.frames = dict(zip(range(1, tau + 1), self.player.frames, strict=True))
 
-    @property
-    def t(self) -> int:
-        """The step on show."""
-        return self.player.index + 1
-
-    def show(self, t: int) -> dict:
-        """Move to step t; return its view."""
-        t = check_int("t", t, 1, self.tau)
-        self.player.go(t - 1)
-        return self.views[t]
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.player._repr_mimebundle_(**kwargs)
