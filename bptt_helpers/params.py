@@ -23,16 +23,9 @@ import numpy as np
 PARAM_NAMES = ("E", "U", "W", "b", "V", "c")
 
 
-@dataclass
-class Params:
-    """A container for ``E, U, W, b, V, c`` (also used for their gradients)."""
-
-    E: np.ndarray
-    U: np.ndarray
-    W: np.ndarray
-    b: np.ndarray
-    V: np.ndarray
-    c: np.ndarray
+class ParamArrays:
+    """What the parameter containers share (:class:`Params` here, the LSTM's
+    :class:`bptt_helpers.lstm.LSTMParams`): dataclass fields that are arrays, E first."""
 
     @property
     def vocab_size(self) -> int:
@@ -42,22 +35,36 @@ class Params:
     def d_model(self) -> int:
         return self.E.shape[1]
 
-    @property
-    def n_hidden(self) -> int:
-        return self.W.shape[0]
-
     def items(self):
-        """``(name, array)`` pairs in the order E, U, W, b, V, c."""
+        """``(name, array)`` pairs in the fields' order."""
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
     def as_dict(self) -> dict[str, np.ndarray]:
         return dict(self.items())
 
-    def copy(self) -> Params:
-        return Params(**{name: np.array(value, copy=True) for name, value in self.items()})
+    def copy(self):
+        """The same container with every array copied."""
+        return type(self)(**{name: np.array(value, copy=True) for name, value in self.items()})
 
-    def astype(self, dtype) -> Params:
-        return Params(**{name: np.asarray(value, dtype=dtype) for name, value in self.items()})
+    def astype(self, dtype):
+        """The same container with every array as ``dtype``."""
+        return type(self)(**{name: np.asarray(value, dtype=dtype) for name, value in self.items()})
+
+
+@dataclass
+class Params(ParamArrays):
+    """A container for ``E, U, W, b, V, c`` (also used for their gradients); ``items()`` in that order."""
+
+    E: np.ndarray
+    U: np.ndarray
+    W: np.ndarray
+    b: np.ndarray
+    V: np.ndarray
+    c: np.ndarray
+
+    @property
+    def n_hidden(self) -> int:
+        return self.W.shape[0]
 
 
 def expected_shapes(vocab_size: int, d_model: int, n_hidden: int) -> dict[str, tuple[int, ...]]:

@@ -22,11 +22,11 @@ notebook, because o(t) already names the logits of eq 1.6).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..params import _positive_int
+from ..params import ParamArrays, _positive_int
 
 LSTM_PARAM_NAMES = ("E", "W_ih", "W_hh", "b", "V", "c")
 GATES = ("i", "f", "g", "q")          # torch's order i, f, g, o; q is torch's o
@@ -34,8 +34,9 @@ TORCH_GATE_NAMES = {"i": "i", "f": "f", "g": "g", "q": "o"}
 
 
 @dataclass
-class LSTMParams:
-    """A container for ``E, W_ih, W_hh, b, V, c`` (also used for their gradients)."""
+class LSTMParams(ParamArrays):
+    """A container for ``E, W_ih, W_hh, b, V, c`` (also used for their gradients); ``items()`` in
+    that order, ``copy()`` and ``astype()`` as :class:`bptt_helpers.Params`."""
 
     E: np.ndarray
     W_ih: np.ndarray
@@ -45,29 +46,8 @@ class LSTMParams:
     c: np.ndarray
 
     @property
-    def vocab_size(self) -> int:
-        return self.E.shape[0]
-
-    @property
-    def d_model(self) -> int:
-        return self.E.shape[1]
-
-    @property
     def n_hidden(self) -> int:
         return self.W_hh.shape[1]
-
-    def items(self):
-        """``(name, array)`` pairs in the order E, W_ih, W_hh, b, V, c."""
-        return [(f.name, getattr(self, f.name)) for f in fields(self)]
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        return dict(self.items())
-
-    def copy(self) -> LSTMParams:
-        return LSTMParams(**{name: np.array(value, copy=True) for name, value in self.items()})
-
-    def astype(self, dtype) -> LSTMParams:
-        return LSTMParams(**{name: np.asarray(value, dtype=dtype) for name, value in self.items()})
 
     def gate(self, name: str, which: str = "b") -> np.ndarray:
         """The rows of ``W_ih``, ``W_hh`` or ``b`` (``which``) that belong to gate ``name`` (i f g q)."""
