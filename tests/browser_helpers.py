@@ -234,14 +234,16 @@ def steps_named(text: str) -> set[str]:
 def step_problems(frame: dict, label: str, where: str) -> list[str]:
     """Text and picture of one frame name the step the slider shows (``label``), and no other:
     the readout, the picture's text alternative and the picture's words. A frame whose label is
-    not a number (an accumulate stepper's 'none') names no step."""
+    not a number (an accumulate stepper's 'none') names no step; a label that is a number and
+    more (13's heatmap: "42 'o'", the step and the character it predicts) names the number."""
     named = {part: steps_named(frame[part]) for part in ("readout", "label", "svg_text")}
+    step = label.split(" ", 1)[0] if label.split(" ", 1)[0].isdigit() else label
     problems = []
     for part, steps in named.items():
-        wrong = {s for s in steps if s.split(" = ")[1] != label}
+        wrong = {s for s in steps if s.split(" = ")[1] != step}
         if wrong:
             problems.append(f"{where}: the slider says {label}, the {part} names {sorted(wrong)}")
-    if label.isdigit() and not (named["readout"] and named["svg_text"]):
+    if step.isdigit() and not (named["readout"] and named["svg_text"]):
         problems.append(f"{where}: readout {sorted(named['readout'])} and picture "
                         f"{sorted(named['svg_text'])} must both name the step {label}")
     return problems

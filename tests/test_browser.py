@@ -679,6 +679,12 @@ FORMULA_COPIES = """root => [...root.querySelectorAll('.mjx-chtml')].map(f => [.
   .filter(c => c.matches('.mjx-math, .MJX_Assistive_MathML'))
   .filter(c => { const r = c.getBoundingClientRect(); return r.width > 2 && r.height > 2; }).length)"""
 
+# The same for the formulas a slide shows (its speaker notes, hidden there, left out).
+SHOWN_FORMULA_COPIES = FORMULA_COPIES.replace(
+    "querySelectorAll('.mjx-chtml')]",
+    "querySelectorAll('.mjx-chtml')].filter(f => !f.closest('aside.notes'))")
+assert SHOWN_FORMULA_COPIES != FORMULA_COPIES
+
 FIRST_SLIDE_WITH_NOTES = """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'], R => {
   const s = R.getSlides().find(s => s.querySelector(':scope > aside.notes .mjx-chtml'));
   const i = R.getIndices(s);
@@ -688,11 +694,11 @@ FIRST_SLIDE_WITH_NOTES = """() => new Promise(resolve => require(['vendor/reveal
 
 
 def _typeset_copies(locator, timeout: float = 20.0) -> list[int]:
-    """FORMULA_COPIES once the preview has drawn its formulas: under load its re-typesetting can
-    take longer than the fixed wait before it (seen: every formula still at 0 copies)."""
+    """SHOWN_FORMULA_COPIES once the preview has drawn its formulas: under load its re-typesetting
+    can take longer than the fixed wait before it (seen: every formula still at 0 copies)."""
     deadline = time.monotonic() + timeout
     while True:
-        copies = locator.evaluate(FORMULA_COPIES)
+        copies = locator.evaluate(SHOWN_FORMULA_COPIES)
         if not copies or max(copies) >= 1 or time.monotonic() > deadline:
             return copies
         time.sleep(0.25)
@@ -716,5 +722,6 @@ def check_speaker_view(p) -> None:
         f"speaker view of slide {where}: copies drawn of each formula in the notes: {copies}")
     frame = speaker.frame_locator("#upcoming-slide iframe").locator("section.present").last
     copies = _typeset_copies(frame)
-    assert set(copies) <= {1}, f"speaker view of slide {where}: copies of each formula in Upcoming: {copies}"
+    assert copies, f"speaker view of slide {where}: the Upcoming slide shows no formula to count"
+    assert set(copies) == {1}, f"speaker view of slide {where}: copies of each formula in Upcoming: {copies}"
     speaker.close()

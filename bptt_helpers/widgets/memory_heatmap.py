@@ -87,7 +87,7 @@ def memory_text(view: dict) -> str:
 
 def memory_label(view: dict) -> str:
     """The picture's text alternative."""
-    parts = [f"Heatmap of the passage for predicting character {view['t']}, {shown(view['target'])!r}: "
+    parts = [f"Heatmap of the passage for predicting character t = {view['t']}, {shown(view['target'])!r}: "
              "each earlier character shaded, and barred, by its gradient"]
     for row in view["rows"]:
         parts.append(f"{row['label']}: above 1/100 of the largest for the last {row['reach2']} characters, "
@@ -136,7 +136,7 @@ def memory_picture(view: dict) -> Svg:
     gap = int(ROW_H + BAR_H + 22)
     svg = Svg(width, top + gap * len(view["rows"]) + 56, memory_label(view))
     out = Compact()
-    out.text(0, 12, f"‖∂L({t})/∂x(s)‖ for the prediction of {shown(view['target'])!r} "
+    out.text(0, 12, f"t = {t}: ‖∂L(t)/∂x(s)‖ for the prediction of {shown(view['target'])!r} "
                     f"(outlined), each s relative to its largest", TEXT, bold=True)
     xt = x0 + (t + 0.5) * CHAR_W
     out.text(xt, 37, "▼ predicted", SMALL, "end" if xt > width - 50 else "middle", INK)
