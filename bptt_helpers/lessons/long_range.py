@@ -225,7 +225,7 @@ def critical_radius(tau: int = 50, low: float = 0.5, high: float = 3.0, seeds=(0
     """The spectral radius where :func:`log10_ratio` crosses 0 (vanishing -> exploding), by bisection.
 
     Needs the ratio to be negative at ``low`` and positive at ``high``. Each step's side is
-    decided with a margin (:func:`bptt_helpers.margins.below`, 1e-9 in log10 units): a
+    decided with a margin (:func:`bptt_helpers.margins.below`, ``MARGIN`` in log10 units): a
     midpoint whose ratio rounding could put on either side raises instead of moving the result.
     """
     def f(radius):
@@ -237,7 +237,7 @@ def critical_radius(tau: int = 50, low: float = 0.5, high: float = 3.0, seeds=(0
                          f"and high={high} ({f_high:.2f})")
     while high - low > tol:
         mid = 0.5 * (low + high)
-        if margins.below(f(mid), 0.0, atol=1e-9):
+        if margins.below(f(mid), 0.0, atol=margins.MARGIN):
             low = mid
         else:
             high = mid
